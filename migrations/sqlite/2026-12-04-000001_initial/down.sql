@@ -1,0 +1,10 @@
+DROP TABLE audit_events;
+DROP TABLE console_sessions;
+DROP TABLE used_auth_token_ids;
+DROP TABLE access_tokens;
+DROP TRIGGER applications_no_viewable_secret_update;
+DROP TRIGGER applications_no_viewable_secret_insert;
+DROP TABLE applications;
+DROP TABLE users;
+DROP TRIGGER tenants_improved_security_is_permanent;
+DROP TABLE tenants;

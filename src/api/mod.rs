@@ -1,0 +1,34 @@
+//! The Endpoint Defense User API v2: token exchange and resources, with the
+//! JSON conventions existing Cylance/Aurora clients depend on.
+
+pub mod caller;
+pub mod error;
+pub mod paging;
+pub mod token;
+pub mod users;
+
+use actix_web::web;
+
+/// Path prefixes served by the API; unknown paths under them answer JSON.
+pub const PREFIXES: [&str; 8] = [
+    "/auth/v2",
+    "/users/v2",
+    "/devices/v2",
+    "/zones/v2",
+    "/policies/v2",
+    "/globallists/v2",
+    "/threats/v2",
+    "/memoryprotection/v2",
+];
+
+pub fn is_api_path(path: &str) -> bool {
+    PREFIXES
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/v2/token", web::post().to(token::exchange))
+        .route("/users/v2", web::get().to(users::list))
+        .route("/users/v2/{user}", web::get().to(users::get));
+}

@@ -1,0 +1,63 @@
+//! `POST /auth/v2/token`: trades a client-signed auth token for an access token.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use crate::domain::access_tokens::{self, LIFETIME_SECONDS};
+use crate::state::AppState;
+use crate::{clock, db};
+
+/// Largest request body the token endpoint reads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub async fn exchange(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::BadRequest("The request body could not be read".into()))?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let jwt = auth_token_of(&body)?;
+    let source_address = req.peer_addr().map(|addr| addr.ip().to_string());
+    let now = clock::now();
+    let kek = state.kek.clone();
+    let issued = db::run(&state.pool, move |conn| {
+        access_tokens::exchange(conn, &kek, &jwt, source_address.as_deref(), now)
+    })
+    .await
+    .inspect_err(|err| {
+        if let access_tokens::ExchangeError::Rejected(problem) = err {
+            tracing::info!(problem = ?problem, "auth token rejected");
+        }
+    })?;
+    tracing::info!(
+        application_id = %issued.application_id,
+        tenant_id = %issued.tenant_id,
+        "access token issued"
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(json!({
+            "access_token": issued.token.expose(),
+            "token_type": "Bearer",
+            "expires_in": LIFETIME_SECONDS,
+        })))
+}
+
+fn auth_token_of(body: &[u8]) -> Result<String, ApiError> {
+    let invalid =
+        || ApiError::BadRequest("The request body must be a JSON object with an 'auth_token' string".into());
+    let value: Value = serde_json::from_slice(body).map_err(|_| invalid())?;
+    match value.get("auth_token") {
+        Some(Value::String(jwt)) if !jwt.trim().is_empty() => Ok(jwt.clone()),
+        _ => Err(invalid()),
+    }
+}

@@ -1,0 +1,120 @@
+//! Run-time settings: defaults, then environment variables, then
+//! command-line flags, validated once at start-up.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use crate::domain::secrets::{KeyEncryptionKey, KeyError, KeySource};
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./data";
+const DATABASE_FILE: &str = "aurora.sqlite3";
+const KEY_FILE: &str = "key-encryption.key";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error(
+        "DATABASE_URL uses an unsupported scheme ({0}); give a SQLite file path, or leave it unset to use the data directory"
+    )]
+    UnsupportedDatabase(String),
+    #[error("AURORA_PUBLIC_URL must be an absolute http or https URL, got {0:?}")]
+    PublicUrl(String),
+    #[error("invalid bind address {0:?}; expected HOST:PORT such as 127.0.0.1:8080")]
+    Bind(String),
+    #[error("key-encryption key: {0}")]
+    Key(#[from] KeyError),
+    #[error("cannot read AURORA_KEK_FILE {path}: {source}")]
+    KeyFile { path: String, source: std::io::Error },
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_path: String,
+    /// The API base URL shown to administrators; derived from `bind` when unset.
+    pub public_url: String,
+    /// Whether cookies get the `Secure` attribute: true when served over https.
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    /// Builds the configuration from explicit values; `None` means "use the
+    /// environment, then the default".
+    pub fn resolve(bind: Option<&str>, data_dir: Option<&Path>) -> Result<Config, ConfigError> {
+        let bind_text = bind
+            .map(str::to_owned)
+            .or_else(|| env("AURORA_BIND"))
+            .unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind: SocketAddr = bind_text
+            .parse()
+            .map_err(|_| ConfigError::Bind(bind_text.clone()))?;
+        let data_dir = data_dir
+            .map(Path::to_path_buf)
+            .or_else(|| env("AURORA_DATA_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        std::fs::create_dir_all(&data_dir).map_err(|source| ConfigError::DataDir {
+            path: data_dir.display().to_string(),
+            source,
+        })?;
+        let database_path = match env("DATABASE_URL") {
+            None => data_dir.join(DATABASE_FILE).display().to_string(),
+            Some(url) => sqlite_path(&url)?,
+        };
+        let public_url = match env("AURORA_PUBLIC_URL") {
+            Some(url) => normalize_public_url(&url)?,
+            None => format!("http://{bind}/"),
+        };
+        let secure_cookies = public_url.starts_with("https://");
+        Ok(Config {
+            bind,
+            data_dir,
+            database_path,
+            public_url,
+            secure_cookies,
+        })
+    }
+
+    /// Loads the key-encryption key: `AURORA_KEK` (base64), else the file
+    /// named by `AURORA_KEK_FILE`, else the key file in the data directory,
+    /// created with mode 0600 on first start.
+    pub fn load_key(&self) -> Result<(KeyEncryptionKey, KeySource), ConfigError> {
+        if let Some(text) = env("AURORA_KEK") {
+            return Ok((KeyEncryptionKey::from_base64(&text)?, KeySource::Environment));
+        }
+        if let Some(path) = env("AURORA_KEK_FILE") {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|source| ConfigError::KeyFile { path, source })?;
+            return Ok((KeyEncryptionKey::from_base64(&text)?, KeySource::File));
+        }
+        Ok(KeyEncryptionKey::load_or_create(&self.data_dir.join(KEY_FILE))?)
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+fn sqlite_path(url: &str) -> Result<String, ConfigError> {
+    if let Some((scheme, _)) = url.split_once("://") {
+        if scheme.eq_ignore_ascii_case("sqlite") {
+            return Ok(url[scheme.len() + 3..].to_owned());
+        }
+        return Err(ConfigError::UnsupportedDatabase(scheme.to_owned()));
+    }
+    Ok(url.trim_start_matches("sqlite:").to_owned())
+}
+
+fn normalize_public_url(text: &str) -> Result<String, ConfigError> {
+    let parsed = url::Url::parse(text.trim()).map_err(|_| ConfigError::PublicUrl(text.to_owned()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(ConfigError::PublicUrl(text.to_owned()));
+    }
+    let mut shown = parsed.to_string();
+    if !shown.ends_with('/') {
+        shown.push('/');
+    }
+    Ok(shown)
+}

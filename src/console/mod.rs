@@ -1,0 +1,47 @@
+//! The server-rendered console: sign-in, dashboard and Settings >
+//! Integrations. Handlers parse the form, rely on the session extractors for
+//! authorization, call one domain function and render one template.
+
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod forms;
+pub mod home;
+pub mod integrations;
+pub mod pages;
+pub mod session;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home::root))
+        .route("/login", web::get().to(auth::login_page))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/language/{code}", web::get().to(home::set_language))
+        .route("/dashboard", web::get().to(home::dashboard))
+        .route("/settings", web::get().to(home::settings))
+        .route("/settings/integrations", web::get().to(integrations::list))
+        .route("/settings/integrations", web::post().to(integrations::create))
+        .route("/settings/integrations/new", web::get().to(integrations::new_form))
+        .route(
+            "/settings/integrations/improved-security",
+            web::get().to(integrations::confirm_improved_security),
+        )
+        .route(
+            "/settings/integrations/improved-security",
+            web::post().to(integrations::enable_improved_security),
+        )
+        .route("/settings/integrations/{id}/edit", web::get().to(integrations::edit_form))
+        .route("/settings/integrations/{id}/edit", web::post().to(integrations::update))
+        .route(
+            "/settings/integrations/{id}/regenerate",
+            web::get().to(integrations::confirm_regenerate),
+        )
+        .route(
+            "/settings/integrations/{id}/regenerate",
+            web::post().to(integrations::regenerate),
+        )
+        .route("/settings/integrations/{id}/delete", web::get().to(integrations::confirm_delete))
+        .route("/settings/integrations/{id}/delete", web::post().to(integrations::delete));
+}

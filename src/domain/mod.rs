@@ -1,0 +1,16 @@
+//! Domain rules: tenants, console users, custom applications and their
+//! privileges and secrets, API access tokens and the audit trail. Functions
+//! that touch the database take a connection so the caller owns the
+//! transaction; web handlers call them and never write SQL themselves.
+
+pub mod access_tokens;
+pub mod applications;
+pub mod audit;
+pub mod auth_token;
+pub mod ids;
+pub mod passwords;
+pub mod privileges;
+pub mod secrets;
+pub mod sign_in;
+pub mod tenants;
+pub mod users;

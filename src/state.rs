@@ -1,0 +1,14 @@
+//! Shared state handed to every request handler.
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::domain::secrets::KeyEncryptionKey;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub kek: Arc<KeyEncryptionKey>,
+    pub config: Config,
+}
