@@ -14,7 +14,11 @@ use crate::server::{self, StartError};
 use crate::{clock, crypto};
 
 #[derive(Debug, Parser)]
-#[command(name = "aurora-console", version, about = "Aurora Console: management console and User API v2 server")]
+#[command(
+    name = "aurora-console",
+    version,
+    about = "Aurora Console: management console and User API v2 server"
+)]
 pub struct Cli {
     /// Directory for the SQLite database and the key file [env: AURORA_DATA_DIR] [default: ./data]
     #[arg(long, global = true, value_name = "DIR")]
@@ -99,14 +103,20 @@ pub enum CliError {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve { bind } => serve(bind.as_deref(), cli.data_dir, false),
-        Command::Demo { bind } => serve(bind.as_deref(), Some(cli.data_dir.unwrap_or_else(|| "./data".into())), true),
+        Command::Demo { bind } => serve(
+            bind.as_deref(),
+            Some(cli.data_dir.unwrap_or_else(|| "./data".into())),
+            true,
+        ),
         Command::Tenant {
             command: TenantCommand::Create { name, created_at },
         } => {
             let pool = open(cli.data_dir)?;
             let created_at = match created_at {
                 Some(text) => clock::parse_date(&text).ok_or_else(|| {
-                    CliError::Usage(format!("invalid --created-at {text:?}; expected YYYY-MM-DD"))
+                    CliError::Usage(format!(
+                        "invalid --created-at {text:?}; expected YYYY-MM-DD"
+                    ))
                 })?,
                 None => clock::now(),
             };
@@ -163,7 +173,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 fn open(data_dir: Option<PathBuf>) -> Result<DbPool, CliError> {
-    let config = Config::resolve(Some("127.0.0.1:0"), data_dir.as_deref()).map_err(StartError::from)?;
+    let config =
+        Config::resolve(Some("127.0.0.1:0"), data_dir.as_deref()).map_err(StartError::from)?;
     Ok(server::prepare(config)?.pool)
 }
 
@@ -192,7 +203,10 @@ fn serve(bind: Option<&str>, data_dir: Option<PathBuf>, demo: bool) -> Result<()
         let logins = crate::demo::prepare(&state.pool)?;
         println!("Aurora Console demo: http://{address}/");
         for login in logins {
-            println!("  {:<28} {:<36} password: {}", login.tenant_name, login.email, login.password);
+            println!(
+                "  {:<28} {:<36} password: {}",
+                login.tenant_name, login.email, login.password
+            );
         }
         println!("Press Ctrl+C to stop.");
     }

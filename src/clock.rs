@@ -11,17 +11,13 @@ pub fn now() -> i64 {
 /// The User API's timestamp form: `YYYY-MM-DDTHH:MM:SS`, UTC, no fraction, no `Z`.
 pub fn api_timestamp(unix_seconds: i64) -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    to_datetime(unix_seconds)
-        .format(format)
-        .unwrap_or_default()
+    to_datetime(unix_seconds).format(format).unwrap_or_default()
 }
 
 /// The console's timestamp form: `YYYY-MM-DD HH:MM UTC`.
 pub fn console_timestamp(unix_seconds: i64) -> String {
     let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    to_datetime(unix_seconds)
-        .format(format)
-        .unwrap_or_default()
+    to_datetime(unix_seconds).format(format).unwrap_or_default()
 }
 
 /// Parses `YYYY-MM-DD` as midnight UTC of that day.

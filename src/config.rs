@@ -14,7 +14,10 @@ const KEY_FILE: &str = "key-encryption.key";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error(
         "DATABASE_URL uses an unsupported scheme ({0}); give a SQLite file path, or leave it unset to use the data directory"
     )]
@@ -26,7 +29,10 @@ pub enum ConfigError {
     #[error("key-encryption key: {0}")]
     Key(#[from] KeyError),
     #[error("cannot read AURORA_KEK_FILE {path}: {source}")]
-    KeyFile { path: String, source: std::io::Error },
+    KeyFile {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -82,19 +88,26 @@ impl Config {
     /// created with mode 0600 on first start.
     pub fn load_key(&self) -> Result<(KeyEncryptionKey, KeySource), ConfigError> {
         if let Some(text) = env("AURORA_KEK") {
-            return Ok((KeyEncryptionKey::from_base64(&text)?, KeySource::Environment));
+            return Ok((
+                KeyEncryptionKey::from_base64(&text)?,
+                KeySource::Environment,
+            ));
         }
         if let Some(path) = env("AURORA_KEK_FILE") {
             let text = std::fs::read_to_string(&path)
                 .map_err(|source| ConfigError::KeyFile { path, source })?;
             return Ok((KeyEncryptionKey::from_base64(&text)?, KeySource::File));
         }
-        Ok(KeyEncryptionKey::load_or_create(&self.data_dir.join(KEY_FILE))?)
+        Ok(KeyEncryptionKey::load_or_create(
+            &self.data_dir.join(KEY_FILE),
+        )?)
     }
 }
 
 fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
 }
 
 fn sqlite_path(url: &str) -> Result<String, ConfigError> {
@@ -108,7 +121,8 @@ fn sqlite_path(url: &str) -> Result<String, ConfigError> {
 }
 
 fn normalize_public_url(text: &str) -> Result<String, ConfigError> {
-    let parsed = url::Url::parse(text.trim()).map_err(|_| ConfigError::PublicUrl(text.to_owned()))?;
+    let parsed =
+        url::Url::parse(text.trim()).map_err(|_| ConfigError::PublicUrl(text.to_owned()))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         return Err(ConfigError::PublicUrl(text.to_owned()));
     }

@@ -9,7 +9,7 @@ use crate::db::schema::users as users_table;
 use crate::db::{DbPool, StorageError};
 use crate::domain::passwords::{self, Password};
 use crate::domain::{tenants, users};
-use crate::{clock, cli};
+use crate::{cli, clock};
 
 pub struct DemoLogin {
     pub tenant_name: String,

@@ -41,7 +41,10 @@ pub enum StartError {
     #[error("cannot open the database: {0}")]
     Storage(#[from] StorageError),
     #[error("cannot listen on {address}: {source}")]
-    Bind { address: String, source: std::io::Error },
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
 }
 
 /// Opens the database (running migrations) and loads the key-encryption key.
@@ -79,19 +82,29 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<Server, StartErro
     });
 
     let server = HttpServer::new(move || {
-        let sessions = SessionMiddleware::builder(DbSessionStore::new(data.pool.clone()), cookie_key.clone())
-            .cookie_name(if secure { "__Host-aurora_session" } else { "aurora_session" }.to_owned())
-            .cookie_secure(secure)
-            .cookie_http_only(true)
-            .cookie_same_site(SameSite::Strict)
-            .cookie_path("/".to_owned())
-            .cookie_content_security(CookieContentSecurity::Signed)
-            .session_lifecycle(
-                BrowserSession::default()
-                    .state_ttl(actix_web::cookie::time::Duration::seconds(IDLE_TIMEOUT_SECONDS))
-                    .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
-            )
-            .build();
+        let sessions =
+            SessionMiddleware::builder(DbSessionStore::new(data.pool.clone()), cookie_key.clone())
+                .cookie_name(
+                    if secure {
+                        "__Host-aurora_session"
+                    } else {
+                        "aurora_session"
+                    }
+                    .to_owned(),
+                )
+                .cookie_secure(secure)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Strict)
+                .cookie_path("/".to_owned())
+                .cookie_content_security(CookieContentSecurity::Signed)
+                .session_lifecycle(
+                    BrowserSession::default()
+                        .state_ttl(actix_web::cookie::time::Duration::seconds(
+                            IDLE_TIMEOUT_SECONDS,
+                        ))
+                        .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                )
+                .build();
         let mut headers = DefaultHeaders::new();
         for header in SECURITY_HEADERS {
             headers = headers.add(header);
@@ -125,9 +138,13 @@ async fn livez() -> HttpResponse {
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
-    let ready = web::block(move || pool.get().map(|mut conn| db::is_ready(&mut conn)).unwrap_or(false))
-        .await
-        .unwrap_or(false);
+    let ready = web::block(move || {
+        pool.get()
+            .map(|mut conn| db::is_ready(&mut conn))
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false);
     if ready {
         HttpResponse::Ok().body("ready")
     } else {

@@ -39,7 +39,10 @@ pub async fn log_request(
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     match &response {
         Ok(res) => {
-            let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+            let route = res
+                .request()
+                .match_pattern()
+                .unwrap_or_else(|| "unmatched".into());
             let status = res.status().as_u16();
             tracing::info!(%method, %route, status, latency_ms, "request handled");
         }

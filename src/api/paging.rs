@@ -91,19 +91,37 @@ mod tests {
     #[test]
     fn second_question_mark_is_tolerated() {
         let page = PageRequest::parse("page=2?page_size=20", LIMITS).unwrap();
-        assert_eq!(page, PageRequest { number: 2, size: 20 });
+        assert_eq!(
+            page,
+            PageRequest {
+                number: 2,
+                size: 20
+            }
+        );
     }
 
     #[test]
     fn camel_case_aliases_are_read() {
         let page = PageRequest::parse("pageNumber=3&pageSize=50", LIMITS).unwrap();
-        assert_eq!(page, PageRequest { number: 3, size: 50 });
+        assert_eq!(
+            page,
+            PageRequest {
+                number: 3,
+                size: 50
+            }
+        );
     }
 
     #[test]
     fn unparseable_page_falls_back_to_first() {
         let page = PageRequest::parse("page1&page_size=100", LIMITS).unwrap();
-        assert_eq!(page, PageRequest { number: 1, size: 100 });
+        assert_eq!(
+            page,
+            PageRequest {
+                number: 1,
+                size: 100
+            }
+        );
     }
 
     #[test]
@@ -111,7 +129,8 @@ mod tests {
         for query in ["page_size=0", "page_size=201", "page_size=-5"] {
             let err = PageRequest::parse(query, LIMITS).unwrap_err();
             assert!(
-                err.to_string().starts_with("The page size requested is not supported."),
+                err.to_string()
+                    .starts_with("The page size requested is not supported."),
                 "{query}: {err}"
             );
         }

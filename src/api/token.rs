@@ -19,7 +19,8 @@ pub async fn exchange(
 ) -> Result<HttpResponse, ApiError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::BadRequest("The request body could not be read".into()))?;
+        let chunk =
+            chunk.map_err(|_| ApiError::BadRequest("The request body could not be read".into()))?;
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
         }
@@ -53,8 +54,11 @@ pub async fn exchange(
 }
 
 fn auth_token_of(body: &[u8]) -> Result<String, ApiError> {
-    let invalid =
-        || ApiError::BadRequest("The request body must be a JSON object with an 'auth_token' string".into());
+    let invalid = || {
+        ApiError::BadRequest(
+            "The request body must be a JSON object with an 'auth_token' string".into(),
+        )
+    };
     let value: Value = serde_json::from_slice(body).map_err(|_| invalid())?;
     match value.get("auth_token") {
         Some(Value::String(jwt)) if !jwt.trim().is_empty() => Ok(jwt.clone()),

@@ -66,7 +66,13 @@ pub async fn login(
     let source = session::source_address(&req);
     let lookup_email = email.clone();
     let user = db::run(&state.pool, move |conn| {
-        sign_in::sign_in(conn, &lookup_email, &password, source.as_deref(), clock::now())
+        sign_in::sign_in(
+            conn,
+            &lookup_email,
+            &password,
+            source.as_deref(),
+            clock::now(),
+        )
     })
     .await?;
     let Some(user) = user else {

@@ -96,7 +96,12 @@ fn internal_error_page() -> HttpResponse {
          <link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main>\
          <h1>{}</h1><p>{}</p><h1 lang=\"fr\">{}</h1><p lang=\"fr\">{}</p>\
          <p><a href=\"/dashboard\">{}</a></p></main></body></html>",
-        EN.error_title, EN.error_title, EN.error_body, FR.error_title, FR.error_body, EN.nav_dashboard
+        EN.error_title,
+        EN.error_title,
+        EN.error_body,
+        FR.error_title,
+        FR.error_body,
+        EN.nav_dashboard
     );
     HttpResponse::InternalServerError()
         .content_type("text/html; charset=utf-8")

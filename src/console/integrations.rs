@@ -51,7 +51,9 @@ fn privileges_summary(t: &'static Texts, privileges: &PrivilegeSet) -> String {
             let levels: Vec<&str> = Level::ALL
                 .into_iter()
                 .filter(|level| {
-                    privileges.iter().any(|p| p.resource == row.resource && p.level == *level)
+                    privileges
+                        .iter()
+                        .any(|p| p.resource == row.resource && p.level == *level)
                 })
                 .map(|level| level_label(t, level))
                 .collect();
@@ -119,7 +121,10 @@ fn form_page(
     let frame = admin.frame();
     let t = frame.t;
     let (title, action) = match editing {
-        Some(id) => (t.edit_application_title, format!("/settings/integrations/{id}/edit")),
+        Some(id) => (
+            t.edit_application_title,
+            format!("/settings/integrations/{id}/edit"),
+        ),
         None => (t.new_application_title, "/settings/integrations".to_owned()),
     };
     ApplicationFormPage {
@@ -138,7 +143,12 @@ fn form_page(
     }
 }
 
-fn dialog(admin: &AdminSession, title: &'static str, name: String, credentials: Credentials) -> Result<HttpResponse, ConsoleError> {
+fn dialog(
+    admin: &AdminSession,
+    title: &'static str,
+    name: String,
+    credentials: Credentials,
+) -> Result<HttpResponse, ConsoleError> {
     let frame = admin.frame();
     // The POST's own response carries the secret: never a redirect, a
     // session value or a cookie, and `no-store` keeps it out of caches.
@@ -214,7 +224,13 @@ pub async fn new_form(admin: AdminSession) -> Result<HttpResponse, ConsoleError>
         privileges: Vec::new(),
         form_id: Some(ids::new_id()),
     };
-    pages::ok(&form_page(&admin, None, submitted, FormProblems::default(), None))
+    pages::ok(&form_page(
+        &admin,
+        None,
+        submitted,
+        FormProblems::default(),
+        None,
+    ))
 }
 
 pub async fn create(
@@ -254,7 +270,12 @@ pub async fn create(
                 application_id = %credentials.application_id,
                 "custom application created"
             );
-            dialog(&admin, t.created_title, draft.name().to_owned(), credentials)
+            dialog(
+                &admin,
+                t.created_title,
+                draft.name().to_owned(),
+                credentials,
+            )
         }
         Err(ApplicationError::AlreadySubmitted { .. }) => {
             let frame = admin.frame();
@@ -271,7 +292,13 @@ pub async fn create(
             )
         }
         Err(ApplicationError::LimitReached) => {
-            let page = form_page(&admin, None, submitted, FormProblems::default(), Some(t.limit_reached));
+            let page = form_page(
+                &admin,
+                None,
+                submitted,
+                FormProblems::default(),
+                Some(t.limit_reached),
+            );
             pages::render(StatusCode::CONFLICT, &page)
         }
         Err(ApplicationError::Invalid(problems)) => {
@@ -297,9 +324,11 @@ async fn load(
 ) -> Result<applications::Application, ConsoleError> {
     let tenant_id = admin.tenant_id().to_owned();
     let id = id.to_owned();
-    db::run(&state.pool, move |conn| applications::find(conn, &tenant_id, &id))
-        .await?
-        .ok_or(ConsoleError::NotFound(admin.lang()))
+    db::run(&state.pool, move |conn| {
+        applications::find(conn, &tenant_id, &id)
+    })
+    .await?
+    .ok_or(ConsoleError::NotFound(admin.lang()))
 }
 
 pub async fn edit_form(
@@ -310,10 +339,20 @@ pub async fn edit_form(
     let application = load(&admin, &state, &path).await?;
     let submitted = Submitted {
         name: application.name.clone(),
-        privileges: application.privileges.iter().map(|p| p.form_value()).collect(),
+        privileges: application
+            .privileges
+            .iter()
+            .map(|p| p.form_value())
+            .collect(),
         form_id: None,
     };
-    pages::ok(&form_page(&admin, Some(&application.id), submitted, FormProblems::default(), None))
+    pages::ok(&form_page(
+        &admin,
+        Some(&application.id),
+        submitted,
+        FormProblems::default(),
+        None,
+    ))
 }
 
 pub async fn update(
@@ -339,7 +378,10 @@ pub async fn update(
     };
     let actor = admin.admin.clone();
     let id = application.id.clone();
-    let updated = db::run(&state.pool, move |conn| applications::update(conn, &actor, &id, &draft)).await;
+    let updated = db::run(&state.pool, move |conn| {
+        applications::update(conn, &actor, &id, &draft)
+    })
+    .await;
     match updated {
         Ok(()) => Ok(pages::see_other("/settings/integrations?notice=saved")),
         Err(ApplicationError::Invalid(problems)) => {
@@ -395,7 +437,9 @@ pub async fn regenerate(
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ConsoleError> {
-    admin.signed_in.check_csrf(FormFields::parse(&body).get("csrf_token"))?;
+    admin
+        .signed_in
+        .check_csrf(FormFields::parse(&body).get("csrf_token"))?;
     let application = load(&admin, &state, &path).await?;
     let kek = state.kek.clone();
     let actor = admin.admin.clone();
@@ -410,7 +454,12 @@ pub async fn regenerate(
         application_id = %credentials.application_id,
         "application secret regenerated"
     );
-    dialog(&admin, admin.lang().texts().regenerated_title, application.name, credentials)
+    dialog(
+        &admin,
+        admin.lang().texts().regenerated_title,
+        application.name,
+        credentials,
+    )
 }
 
 pub async fn confirm_delete(
@@ -436,13 +485,17 @@ pub async fn delete(
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ConsoleError> {
-    admin.signed_in.check_csrf(FormFields::parse(&body).get("csrf_token"))?;
+    admin
+        .signed_in
+        .check_csrf(FormFields::parse(&body).get("csrf_token"))?;
     let application = load(&admin, &state, &path).await?;
     let actor = admin.admin.clone();
     let id = application.id.clone();
-    db::run(&state.pool, move |conn| applications::delete(conn, &actor, &id))
-        .await
-        .map_err(|err| storage_error(err, admin.lang()))?;
+    db::run(&state.pool, move |conn| {
+        applications::delete(conn, &actor, &id)
+    })
+    .await
+    .map_err(|err| storage_error(err, admin.lang()))?;
     tracing::info!(tenant_id = %admin.tenant_id(), application_id = %application.id, "custom application deleted");
     Ok(pages::see_other("/settings/integrations?notice=deleted"))
 }
@@ -464,7 +517,9 @@ pub async fn enable_improved_security(
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ConsoleError> {
-    admin.signed_in.check_csrf(FormFields::parse(&body).get("csrf_token"))?;
+    admin
+        .signed_in
+        .check_csrf(FormFields::parse(&body).get("csrf_token"))?;
     let actor = admin.admin.actor().clone();
     let changed = db::run(&state.pool, move |conn| {
         tenants::enable_improved_security(conn, &actor, crate::clock::now())
@@ -473,5 +528,7 @@ pub async fn enable_improved_security(
     if changed {
         tracing::info!(tenant_id = %admin.tenant_id(), "improved security enabled");
     }
-    Ok(pages::see_other("/settings/integrations?notice=improved-security"))
+    Ok(pages::see_other(
+        "/settings/integrations?notice=improved-security",
+    ))
 }

@@ -22,8 +22,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dashboard", web::get().to(home::dashboard))
         .route("/settings", web::get().to(home::settings))
         .route("/settings/integrations", web::get().to(integrations::list))
-        .route("/settings/integrations", web::post().to(integrations::create))
-        .route("/settings/integrations/new", web::get().to(integrations::new_form))
+        .route(
+            "/settings/integrations",
+            web::post().to(integrations::create),
+        )
+        .route(
+            "/settings/integrations/new",
+            web::get().to(integrations::new_form),
+        )
         .route(
             "/settings/integrations/improved-security",
             web::get().to(integrations::confirm_improved_security),
@@ -32,8 +38,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/settings/integrations/improved-security",
             web::post().to(integrations::enable_improved_security),
         )
-        .route("/settings/integrations/{id}/edit", web::get().to(integrations::edit_form))
-        .route("/settings/integrations/{id}/edit", web::post().to(integrations::update))
+        .route(
+            "/settings/integrations/{id}/edit",
+            web::get().to(integrations::edit_form),
+        )
+        .route(
+            "/settings/integrations/{id}/edit",
+            web::post().to(integrations::update),
+        )
         .route(
             "/settings/integrations/{id}/regenerate",
             web::get().to(integrations::confirm_regenerate),
@@ -42,6 +54,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/settings/integrations/{id}/regenerate",
             web::post().to(integrations::regenerate),
         )
-        .route("/settings/integrations/{id}/delete", web::get().to(integrations::confirm_delete))
-        .route("/settings/integrations/{id}/delete", web::post().to(integrations::delete));
+        .route(
+            "/settings/integrations/{id}/delete",
+            web::get().to(integrations::confirm_delete),
+        )
+        .route(
+            "/settings/integrations/{id}/delete",
+            web::post().to(integrations::delete),
+        );
 }

@@ -175,11 +175,9 @@ impl FromRequest for AdminSession {
         let signed_in = SignedIn::from_request(req, payload);
         Box::pin(async move {
             let signed_in = signed_in.await?;
-            let admin = users::authorize_administrator(
-                &signed_in.user,
-                signed_in.source_address.clone(),
-            )
-            .ok_or(ConsoleError::Forbidden(signed_in.lang))?;
+            let admin =
+                users::authorize_administrator(&signed_in.user, signed_in.source_address.clone())
+                    .ok_or(ConsoleError::Forbidden(signed_in.lang))?;
             Ok(AdminSession { admin, signed_in })
         })
     }

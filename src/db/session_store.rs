@@ -126,7 +126,11 @@ impl SessionStore for DbSessionStore {
         Ok(renewed.unwrap_or(session_key))
     }
 
-    async fn update_ttl(&self, session_key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl: &Duration,
+    ) -> Result<(), anyhow::Error> {
         let pool = self.pool.clone();
         let hash = key_hash(session_key);
         let expires_at = expiry(ttl);

@@ -113,7 +113,10 @@ pub fn exchange(
         return Err(TokenProblem::BadSignature.into());
     }
     claims.check_times(now)?;
-    let scopes = granted_scopes(&PrivilegeSet::from_stored(&privileges), claims.scp.as_deref())?;
+    let scopes = granted_scopes(
+        &PrivilegeSet::from_stored(&privileges),
+        claims.scp.as_deref(),
+    )?;
 
     let access_token = AccessToken(crypto::random_token::<32>());
     conn.transaction(|conn| {

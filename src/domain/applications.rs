@@ -61,7 +61,8 @@ impl Draft {
             problems.name = Some(NameProblem::NotPrintable);
         }
 
-        let parsed: Vec<Option<Privilege>> = privileges.iter().map(|p| Privilege::parse(p)).collect();
+        let parsed: Vec<Option<Privilege>> =
+            privileges.iter().map(|p| Privilege::parse(p)).collect();
         if parsed.iter().any(Option::is_none) {
             problems.privileges = Some(PrivilegeProblem::Unknown);
         } else if parsed.is_empty() {
@@ -152,8 +153,17 @@ type ApplicationRow = (
 );
 
 fn from_row(row: ApplicationRow) -> Application {
-    let (id, tenant_id, name, privileges, created_at, created_by_email, last_token_at, last_token_address, viewable) =
-        row;
+    let (
+        id,
+        tenant_id,
+        name,
+        privileges,
+        created_at,
+        created_by_email,
+        last_token_at,
+        last_token_address,
+        viewable,
+    ) = row;
     Application {
         id,
         tenant_id,
@@ -407,8 +417,10 @@ pub fn regenerate_secret(
             applications::modified_at.eq(clock::now()),
         ))
         .execute(conn)?;
-        diesel::delete(access_tokens::table.filter(access_tokens::application_id.eq(&application.id)))
-            .execute(conn)?;
+        diesel::delete(
+            access_tokens::table.filter(access_tokens::application_id.eq(&application.id)),
+        )
+        .execute(conn)?;
         audit::record(
             conn,
             admin.actor(),

@@ -149,7 +149,10 @@ pub struct AuditEvent {
 }
 
 /// Every event, oldest first; `tenant_id` None selects events outside any tenant.
-pub fn list(conn: &mut DbConnection, tenant_id: Option<&str>) -> Result<Vec<AuditEvent>, StorageError> {
+pub fn list(
+    conn: &mut DbConnection,
+    tenant_id: Option<&str>,
+) -> Result<Vec<AuditEvent>, StorageError> {
     let query = audit_events::table
         .order((audit_events::occurred_at.asc(), audit_events::id.asc()))
         .into_boxed();

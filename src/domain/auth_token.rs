@@ -128,7 +128,9 @@ impl UnverifiedToken {
         let (Some(header), Some(payload), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(TokenProblem::Malformed("expected three dot-separated parts"));
+            return Err(TokenProblem::Malformed(
+                "expected three dot-separated parts",
+            ));
         };
         let header = decode_json(header, "header")?;
         let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
@@ -168,12 +170,16 @@ fn decode_json(part: &str, what: &'static str) -> Result<Value, TokenProblem> {
     if value.is_object() {
         Ok(value)
     } else {
-        Err(TokenProblem::Malformed("header and payload must be JSON objects"))
+        Err(TokenProblem::Malformed(
+            "header and payload must be JSON objects",
+        ))
     }
 }
 
 fn numeric_date(payload: &Value, claim: &'static str) -> Result<i64, TokenProblem> {
-    let value = payload.get(claim).ok_or(TokenProblem::MissingClaim(claim))?;
+    let value = payload
+        .get(claim)
+        .ok_or(TokenProblem::MissingClaim(claim))?;
     // NumericDate may carry a fraction; whole seconds are enough here.
     value
         .as_i64()
@@ -308,7 +314,11 @@ mod tests {
 
     #[test]
     fn algorithm_none_is_rejected() {
-        let jwt = sign("k", r#"{"alg":"none"}"#, r#"{"exp":1,"iat":0,"sub":"a","jti":"j"}"#);
+        let jwt = sign(
+            "k",
+            r#"{"alg":"none"}"#,
+            r#"{"exp":1,"iat":0,"sub":"a","jti":"j"}"#,
+        );
         assert_eq!(
             UnverifiedToken::parse(&jwt).unwrap_err(),
             TokenProblem::Algorithm("none".into())

@@ -72,8 +72,17 @@ mod tests {
     fn verify_accepts_only_matching_password() {
         let stored = hash(&Password::new("correct horse battery".into()));
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify(&Password::new("correct horse battery".into()), Some(&stored)));
-        assert!(!verify(&Password::new("wrong horse battery".into()), Some(&stored)));
-        assert!(!verify(&Password::new("correct horse battery".into()), None));
+        assert!(verify(
+            &Password::new("correct horse battery".into()),
+            Some(&stored)
+        ));
+        assert!(!verify(
+            &Password::new("wrong horse battery".into()),
+            Some(&stored)
+        ));
+        assert!(!verify(
+            &Password::new("correct horse battery".into()),
+            None
+        ));
     }
 }

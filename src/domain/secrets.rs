@@ -44,9 +44,15 @@ pub enum KeyError {
     )]
     Malformed,
     #[error("cannot read the key file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot create the key file {path}: {source}")]
-    Create { path: String, source: std::io::Error },
+    Create {
+        path: String,
+        source: std::io::Error,
+    },
     #[error(
         "the key file {path} is readable by other users (mode {mode:o}); restrict it with: chmod 600 {path}"
     )]

@@ -34,12 +34,28 @@ pub fn sign_in(
         return Ok(None);
     }
     users::record_login(conn, &user.id, now)?;
-    audit::record(conn, &actor, Action::SignInSucceeded, Some(Object::User(&user.id)), "")?;
+    audit::record(
+        conn,
+        &actor,
+        Action::SignInSucceeded,
+        Some(Object::User(&user.id)),
+        "",
+    )?;
     Ok(Some(user))
 }
 
 /// Records a sign-out.
-pub fn sign_out(conn: &mut DbConnection, user: &User, source_address: Option<&str>) -> Result<(), StorageError> {
+pub fn sign_out(
+    conn: &mut DbConnection,
+    user: &User,
+    source_address: Option<&str>,
+) -> Result<(), StorageError> {
     let actor = users::actor_for(user, source_address.map(str::to_owned));
-    audit::record(conn, &actor, Action::SignedOut, Some(Object::User(&user.id)), "")
+    audit::record(
+        conn,
+        &actor,
+        Action::SignedOut,
+        Some(Object::User(&user.id)),
+        "",
+    )
 }

@@ -21,7 +21,11 @@ pub struct Tenant {
     pub application_count: i64,
 }
 
-pub fn create(conn: &mut DbConnection, name: &str, created_at: i64) -> Result<Tenant, StorageError> {
+pub fn create(
+    conn: &mut DbConnection,
+    name: &str,
+    created_at: i64,
+) -> Result<Tenant, StorageError> {
     let tenant = Tenant {
         id: ids::new_id(),
         name: name.trim().to_owned(),

@@ -27,9 +27,14 @@ impl Role {
     }
 
     pub fn parse(text: &str) -> Option<Role> {
-        [Role::Administrator, Role::ZoneManager, Role::User, Role::ReadOnly]
-            .into_iter()
-            .find(|role| role.as_str().eq_ignore_ascii_case(text.trim()))
+        [
+            Role::Administrator,
+            Role::ZoneManager,
+            Role::User,
+            Role::ReadOnly,
+        ]
+        .into_iter()
+        .find(|role| role.as_str().eq_ignore_ascii_case(text.trim()))
     }
 
     /// The role GUID of the User API (`role_type`).
@@ -98,7 +103,10 @@ impl Administrator {
     }
 }
 
-pub fn authorize_administrator(user: &User, source_address: Option<String>) -> Option<Administrator> {
+pub fn authorize_administrator(
+    user: &User,
+    source_address: Option<String>,
+) -> Option<Administrator> {
     (user.role() == Role::Administrator).then(|| Administrator {
         actor: actor_for(user, source_address),
     })
