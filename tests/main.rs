@@ -3,5 +3,9 @@
 
 mod support;
 
+mod api_token;
+mod api_users;
 mod console_access;
+mod console_integrations;
+mod console_sign_in;
 mod e2e;

@@ -95,7 +95,7 @@ pub fn record(
     };
     diesel::insert_into(audit_events::table)
         .values((
-            audit_events::id.eq(ids::new_id()),
+            audit_events::id.eq(ids::new_time_ordered_id()),
             audit_events::tenant_id.eq(Some(&actor.tenant_id)),
             audit_events::occurred_at.eq(clock::now()),
             audit_events::actor_kind.eq(actor.kind.as_str()),
@@ -118,7 +118,7 @@ pub fn record_unknown_sign_in(
 ) -> Result<(), StorageError> {
     diesel::insert_into(audit_events::table)
         .values((
-            audit_events::id.eq(ids::new_id()),
+            audit_events::id.eq(ids::new_time_ordered_id()),
             audit_events::tenant_id.eq(None::<String>),
             audit_events::occurred_at.eq(clock::now()),
             audit_events::actor_kind.eq(ActorKind::Anonymous.as_str()),
@@ -148,13 +148,14 @@ pub struct AuditEvent {
     pub details: String,
 }
 
-/// Every event, oldest first; `tenant_id` None selects events outside any tenant.
+/// Every event, oldest first (ids are time-ordered UUIDs, which also order
+/// events recorded within the same second); `tenant_id` None selects events outside any tenant.
 pub fn list(
     conn: &mut DbConnection,
     tenant_id: Option<&str>,
 ) -> Result<Vec<AuditEvent>, StorageError> {
     let query = audit_events::table
-        .order((audit_events::occurred_at.asc(), audit_events::id.asc()))
+        .order(audit_events::id.asc())
         .into_boxed();
     let query = match tenant_id {
         Some(tenant) => query.filter(audit_events::tenant_id.eq(tenant.to_owned())),

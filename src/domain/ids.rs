@@ -7,6 +7,11 @@ pub fn new_id() -> String {
     Uuid::new_v4().hyphenated().to_string()
 }
 
+/// A UUIDv7: ordered by creation time, and monotonic within this process.
+pub fn new_time_ordered_id() -> String {
+    Uuid::now_v7().hyphenated().to_string()
+}
+
 /// Canonical form of a GUID given in any case, with or without dashes.
 pub fn parse_guid(text: &str) -> Option<String> {
     let text = text.trim();

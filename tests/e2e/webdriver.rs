@@ -157,24 +157,24 @@ impl Browser {
     pub async fn describe_page(&self) -> String {
         let url = match self.try_session_command(Method::GET, "/url", None).await {
             Ok(value) => value.as_str().unwrap_or_default().to_owned(),
-            Err(error) => format!("(unknown: {error})"),
+            Err(error) => format!("(failed to read: {error})"),
         };
         let query = json!({ "using": "css selector", "value": "body" });
         let text = match self
             .try_session_command(Method::POST, "/element", Some(query))
             .await
         {
-            Ok(body) => {
+            Ok(body_element) => {
                 let path = format!(
                     "/element/{}/text",
-                    body[ELEMENT_KEY].as_str().unwrap_or_default()
+                    body_element[ELEMENT_KEY].as_str().unwrap_or_default()
                 );
                 match self.try_session_command(Method::GET, &path, None).await {
                     Ok(value) => value.as_str().unwrap_or_default().to_owned(),
-                    Err(error) => format!("(unknown: {error})"),
+                    Err(error) => format!("(failed to read: {error})"),
                 }
             }
-            Err(error) => format!("(unknown: {error})"),
+            Err(error) => format!("(failed to read: {error})"),
         };
         format!("--- page {url} ---\n{text}")
     }

@@ -61,17 +61,23 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts a server whose configuration `adjust` may change first.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         install_log_capture();
         let data_dir = tempfile::tempdir().unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
-        let config = Config {
+        let mut config = Config {
             bind: address,
             data_dir: data_dir.path().to_path_buf(),
             database_path: data_dir.path().join("aurora.sqlite3").display().to_string(),
             public_url: format!("http://{address}/"),
             secure_cookies: false,
         };
+        adjust(&mut config);
         let state = server::prepare(config).unwrap();
         let running = server::start(state.clone(), listener).unwrap();
         actix_web::rt::spawn(running);

@@ -1,0 +1,1 @@
+//! User API token exchange: every rule of `POST /auth/v2/token`.
