@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::api::rate_limit::Limits;
 use crate::domain::secrets::{KeyEncryptionKey, KeyError, KeySource};
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -44,6 +45,7 @@ pub struct Config {
     pub public_url: String,
     /// Whether cookies get the `Secure` attribute: true when served over https.
     pub secure_cookies: bool,
+    pub rate_limits: Limits,
 }
 
 impl Config {
@@ -80,6 +82,7 @@ impl Config {
             database_path,
             public_url,
             secure_cookies,
+            rate_limits: Limits::default(),
         })
     }
 

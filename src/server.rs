@@ -12,6 +12,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{DefaultHeaders, NormalizePath, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 
+use crate::api::rate_limit::RateLimiter;
 use crate::config::{Config, ConfigError};
 use crate::console::session::IDLE_TIMEOUT_SECONDS;
 use crate::db::session_store::DbSessionStore;
@@ -62,6 +63,7 @@ pub fn prepare(config: Config) -> Result<AppState, StartError> {
     Ok(AppState {
         pool,
         kek: Arc::new(kek),
+        rate_limiter: Arc::new(RateLimiter::new(config.rate_limits)),
         config,
     })
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::api::rate_limit::RateLimiter;
 use crate::config::Config;
 use crate::db::DbPool;
 use crate::domain::secrets::KeyEncryptionKey;
@@ -11,4 +12,5 @@ pub struct AppState {
     pub pool: DbPool,
     pub kek: Arc<KeyEncryptionKey>,
     pub config: Config,
+    pub rate_limiter: Arc<RateLimiter>,
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod api_rate_limits;
 mod api_token;
 mod api_users;
 mod console_access;

@@ -67,6 +67,9 @@ impl FromRequest for ApiCaller {
                 ApiError::unauthorized("send the access token in an 'Authorization: Bearer' header")
             })?;
             let state = state.expect("AppState is registered on the App");
+            state
+                .rate_limiter
+                .resource_request(&crate::crypto::sha256_hex(token.as_bytes()))?;
             let now = clock::now();
             let found = db::run(&state.pool, move |conn| {
                 access_tokens::authenticate(conn, &token, now).map_err(ApiError::from)

@@ -4,6 +4,7 @@
 pub mod caller;
 pub mod error;
 pub mod paging;
+pub mod rate_limit;
 pub mod token;
 pub mod users;
 

@@ -26,19 +26,29 @@ pub async fn exchange(
         }
         body.extend_from_slice(&chunk);
     }
-    let jwt = auth_token_of(&body)?;
-    let source_address = req.peer_addr().map(|addr| addr.ip().to_string());
+    let source_address = req
+        .peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_default();
+    let limiter = &state.rate_limiter;
+    limiter.before_exchange(&source_address)?;
+    let jwt = auth_token_of(&body).inspect_err(|_| limiter.exchange_failed(&source_address))?;
     let now = clock::now();
     let kek = state.kek.clone();
+    let address = source_address.clone();
     let issued = db::run(&state.pool, move |conn| {
-        access_tokens::exchange(conn, &kek, &jwt, source_address.as_deref(), now)
+        access_tokens::exchange(conn, &kek, &jwt, Some(&address), now)
     })
     .await
     .inspect_err(|err| {
         if let access_tokens::ExchangeError::Rejected(problem) = err {
+            limiter.exchange_failed(&source_address);
             tracing::info!(problem = ?problem, "auth token rejected");
         }
     })?;
+    // NOTE: the token is already stored when this limit rejects the
+    // exchange; it is never handed out and expires unused.
+    limiter.exchange_succeeded(&issued.application_id)?;
     tracing::info!(
         application_id = %issued.application_id,
         tenant_id = %issued.tenant_id,

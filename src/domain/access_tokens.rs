@@ -90,10 +90,10 @@ pub fn exchange(
     let Some((tenant_id, privileges, sealed_key)) = row else {
         return Err(TokenProblem::UnknownApplication.into());
     };
-    if let Some(tid) = &claims.tid {
-        if super::ids::parse_guid(tid).as_deref() != Some(tenant_id.as_str()) {
-            return Err(TokenProblem::WrongTenant.into());
-        }
+    if let Some(tid) = &claims.tid
+        && super::ids::parse_guid(tid).as_deref() != Some(tenant_id.as_str())
+    {
+        return Err(TokenProblem::WrongTenant.into());
     }
     if claims.iss.as_deref().is_some_and(|iss| iss != ISSUER) {
         return Err(TokenProblem::WrongIssuer.into());

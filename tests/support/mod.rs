@@ -76,6 +76,7 @@ impl TestApp {
             database_path: data_dir.path().join("aurora.sqlite3").display().to_string(),
             public_url: format!("http://{address}/"),
             secure_cookies: false,
+            rate_limits: Default::default(),
         };
         adjust(&mut config);
         let state = server::prepare(config).unwrap();
@@ -336,5 +337,63 @@ pub async fn create_application(browser: &mut Browser, name: &str, privileges: &
         application_id: response.text_of("application-id"),
         secret: response.text_of("application-secret"),
         response,
+    }
+}
+
+/// Signs `claims` as an HS256 JWT with `secret`, the way clients do.
+pub fn sign_auth_token(secret: &str, claims: &serde_json::Value) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::{KeyInit, Mac};
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let input = format!("{header}.{payload}");
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(input.as_bytes());
+    format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+/// Claims of a valid 30-minute auth token for `created`, with a fresh `jti`.
+pub fn auth_claims(tenant_id: &str, created: &Created) -> serde_json::Value {
+    let now = aurora_console::clock::now();
+    serde_json::json!({
+        "exp": now + 1800,
+        "iat": now,
+        "iss": "http://cylance.com",
+        "sub": created.application_id,
+        "tid": tenant_id,
+        "jti": uuid::Uuid::new_v4().to_string(),
+    })
+}
+
+/// Posts an auth token to the token endpoint.
+pub async fn exchange(browser: &mut Browser, jwt: &str) -> Response {
+    let body = serde_json::json!({ "auth_token": jwt }).to_string();
+    browser
+        .send(
+            "POST",
+            "/auth/v2/token",
+            Some((body, "application/json; charset=utf-8")),
+        )
+        .await
+}
+
+/// Calls the API with a bearer token.
+pub async fn api_get(app: &TestApp, access_token: &str, path: &str) -> Response {
+    let client = awc::Client::default();
+    let mut response = client
+        .get(format!("{}{path}", app.base_url))
+        .insert_header(("Authorization", format!("Bearer {access_token}")))
+        .send()
+        .await
+        .unwrap();
+    let body = response.body().await.unwrap();
+    Response {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
     }
 }

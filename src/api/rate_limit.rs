@@ -1,0 +1,198 @@
+//! Request limits of the User API, counted in fixed one-minute windows.
+//!
+//! NOTE: counters live in this process's memory, so N instances behind a
+//! load balancer admit up to N times each limit. A shared counter (a table
+//! row per key and window, or Redis) would make the limits global.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::error::ApiError;
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+/// Keys kept before expired windows are swept out.
+const SWEEP_THRESHOLD: usize = 10_000;
+
+/// Requests allowed per minute.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Successful token exchanges per application.
+    pub exchanges_per_application: u32,
+    /// Failed token exchanges per source address; once reached, every
+    /// exchange from that address waits for the next window.
+    pub failed_exchanges_per_address: u32,
+    /// Token exchanges of any outcome per source address.
+    pub exchanges_per_address: u32,
+    /// Resource requests per access token.
+    pub requests_per_token: u32,
+}
+
+impl Default for Limits {
+    /// Sized for connectors that mint a token for every call: 1,200
+    /// exchanges a minute per application, 10,000 requests per token (a
+    /// popular client renews its token every 9,500 requests).
+    fn default() -> Self {
+        Limits {
+            exchanges_per_application: 1_200,
+            failed_exchanges_per_address: 60,
+            exchanges_per_address: 3_000,
+            requests_per_token: 10_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Counter {
+    ApplicationExchanges,
+    AddressFailures,
+    AddressExchanges,
+    TokenRequests,
+}
+
+impl Counter {
+    fn describe(self) -> &'static str {
+        match self {
+            Counter::ApplicationExchanges => "token exchanges per application per minute",
+            Counter::AddressFailures => "failed token exchanges per source address per minute",
+            Counter::AddressExchanges => "token exchanges per source address per minute",
+            Counter::TokenRequests => "requests per access token per minute",
+        }
+    }
+}
+
+struct Window {
+    started: Instant,
+    count: u32,
+}
+
+pub struct RateLimiter {
+    limits: Limits,
+    windows: Mutex<HashMap<(Counter, String), Window>>,
+}
+
+impl RateLimiter {
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one event; over `limit`, returns the 429 to answer instead.
+    fn hit(&self, counter: Counter, key: &str, limit: u32, add: u32) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if windows.len() > SWEEP_THRESHOLD {
+            windows.retain(|_, window| now.duration_since(window.started) < WINDOW);
+        }
+        let window = windows.entry((counter, key.to_owned())).or_insert(Window {
+            started: now,
+            count: 0,
+        });
+        if now.duration_since(window.started) >= WINDOW {
+            *window = Window {
+                started: now,
+                count: 0,
+            };
+        }
+        if window.count >= limit {
+            let retry_after = WINDOW
+                .saturating_sub(now.duration_since(window.started))
+                .as_secs()
+                .max(1);
+            return Err(ApiError::TooManyRequests {
+                message: format!(
+                    "Too many requests: the limit of {limit} {} was reached; retry in {retry_after} s",
+                    counter.describe()
+                ),
+                retry_after,
+            });
+        }
+        window.count += add;
+        Ok(())
+    }
+
+    /// Checks, before any work, that `address` may attempt an exchange.
+    pub fn before_exchange(&self, address: &str) -> Result<(), ApiError> {
+        self.hit(
+            Counter::AddressFailures,
+            address,
+            self.limits.failed_exchanges_per_address,
+            0,
+        )?;
+        self.hit(
+            Counter::AddressExchanges,
+            address,
+            self.limits.exchanges_per_address,
+            1,
+        )
+    }
+
+    /// Counts a rejected exchange against its source address.
+    pub fn exchange_failed(&self, address: &str) {
+        let _ = self.hit(Counter::AddressFailures, address, u32::MAX, 1);
+    }
+
+    /// Counts a successful exchange against its application.
+    pub fn exchange_succeeded(&self, application_id: &str) -> Result<(), ApiError> {
+        self.hit(
+            Counter::ApplicationExchanges,
+            application_id,
+            self.limits.exchanges_per_application,
+            1,
+        )
+    }
+
+    /// Counts one resource request made with the access token hashed as `token_hash`.
+    pub fn resource_request(&self, token_hash: &str) -> Result<(), ApiError> {
+        self.hit(
+            Counter::TokenRequests,
+            token_hash,
+            self.limits.requests_per_token,
+            1,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_block_the_address_but_not_others() {
+        let limiter = RateLimiter::new(Limits {
+            failed_exchanges_per_address: 2,
+            ..Limits::default()
+        });
+        limiter.before_exchange("10.0.0.1").unwrap();
+        limiter.exchange_failed("10.0.0.1");
+        limiter.exchange_failed("10.0.0.1");
+        let err = limiter.before_exchange("10.0.0.1").unwrap_err();
+        assert!(err.to_string().starts_with(
+            "Too many requests: the limit of 2 failed token exchanges per source address per minute was reached"
+        ));
+        limiter.before_exchange("10.0.0.2").unwrap();
+    }
+
+    #[test]
+    fn token_requests_stop_at_limit() {
+        let limiter = RateLimiter::new(Limits {
+            requests_per_token: 3,
+            ..Limits::default()
+        });
+        for _ in 0..3 {
+            limiter.resource_request("t").unwrap();
+        }
+        match limiter.resource_request("t").unwrap_err() {
+            ApiError::TooManyRequests { retry_after, .. } => {
+                assert!((1..=60).contains(&retry_after))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
