@@ -124,6 +124,10 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<Server, StartErro
             .route("/readyz", web::get().to(readyz))
             .route("/static/app.css", web::get().to(console::assets::css))
             .route("/static/app.js", web::get().to(console::assets::js))
+            .route(
+                "/api/v2/openapi.json",
+                web::get().to(api::openapi::document),
+            )
             .configure(api::routes)
             .service(web::scope("").wrap(sessions).configure(console::routes))
             .default_service(web::to(not_found))

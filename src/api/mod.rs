@@ -3,6 +3,7 @@
 
 pub mod caller;
 pub mod error;
+pub mod openapi;
 pub mod paging;
 pub mod rate_limit;
 pub mod token;
@@ -28,8 +29,22 @@ pub fn is_api_path(path: &str) -> bool {
         .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/v2/token", web::post().to(token::exchange))
-        .route("/users/v2", web::get().to(users::list))
-        .route("/users/v2/{user}", web::get().to(users::get));
+/// Declares the API's routes once, producing both [`routes`], which
+/// registers them, and [`ENDPOINTS`], which the OpenAPI description is
+/// checked against.
+macro_rules! api_routes {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Every API endpoint as (HTTP method, path pattern).
+        pub const ENDPOINTS: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+        }
+    };
+}
+
+api_routes! {
+    post "/auth/v2/token" => token::exchange;
+    get "/users/v2" => users::list;
+    get "/users/v2/{user}" => users::get;
 }
