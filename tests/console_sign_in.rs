@@ -299,3 +299,29 @@ async fn language_switch_never_redirects_off_site() {
         assert_eq!(response.location(), Some("/dashboard"), "{next}");
     }
 }
+
+#[actix_web::test]
+async fn request_log_names_route_not_path() {
+    let app = TestApp::spawn().await;
+    let (_, mut browser) = app.signed_in_admin("log-reader@acme.test").await;
+    let missing = "5c0ffee0-1234-4abc-8def-000000000042";
+    browser
+        .get(&format!("/settings/integrations/{missing}/edit"))
+        .await;
+    let logs = crate::support::captured_logs();
+    let line = logs
+        .lines()
+        .find(|line| line.contains("route=/settings/integrations/{id}/edit status=404"))
+        .expect("a request line for the edit page");
+    assert!(line.contains("request handled method=GET"), "{line}");
+    assert!(line.contains("latency_ms="), "{line}");
+    assert!(!logs.contains(missing), "raw paths must not be logged");
+    assert!(
+        !logs.contains("log-reader@acme.test"),
+        "e-mail addresses must not be logged"
+    );
+    assert!(
+        !logs.contains(crate::support::PASSWORD),
+        "passwords must not be logged"
+    );
+}
