@@ -22,7 +22,10 @@ fn sign(secret: &str, payload: &str) -> String {
     );
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(input.as_bytes());
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
 }
 
 fn sign_in(c: &mut Criterion) {

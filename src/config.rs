@@ -29,6 +29,8 @@ pub enum ConfigError {
     Bind(String),
     #[error("key-encryption key: {0}")]
     Key(#[from] KeyError),
+    #[error("{name} must be a positive whole number of requests per minute, got {value:?}")]
+    RateLimit { name: &'static str, value: String },
     #[error("cannot read AURORA_KEK_FILE {path}: {source}")]
     KeyFile {
         path: String,
@@ -82,7 +84,7 @@ impl Config {
             database_path,
             public_url,
             secure_cookies,
-            rate_limits: Limits::default(),
+            rate_limits: rate_limits_from_env()?,
         })
     }
 
@@ -111,6 +113,40 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name)
         .ok()
         .filter(|value| !value.trim().is_empty())
+}
+
+/// The defaults of [`Limits`], each replaceable by an environment variable.
+fn rate_limits_from_env() -> Result<Limits, ConfigError> {
+    let mut limits = Limits::default();
+    let fields: [(&'static str, &mut u32); 4] = [
+        (
+            "AURORA_LIMIT_EXCHANGES_PER_APPLICATION",
+            &mut limits.exchanges_per_application,
+        ),
+        (
+            "AURORA_LIMIT_FAILED_EXCHANGES_PER_ADDRESS",
+            &mut limits.failed_exchanges_per_address,
+        ),
+        (
+            "AURORA_LIMIT_EXCHANGES_PER_ADDRESS",
+            &mut limits.exchanges_per_address,
+        ),
+        (
+            "AURORA_LIMIT_REQUESTS_PER_TOKEN",
+            &mut limits.requests_per_token,
+        ),
+    ];
+    for (name, field) in fields {
+        if let Some(value) = env(name) {
+            *field = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n: &u32| *n > 0)
+                .ok_or(ConfigError::RateLimit { name, value })?;
+        }
+    }
+    Ok(limits)
 }
 
 fn sqlite_path(url: &str) -> Result<String, ConfigError> {

@@ -1,34 +1,30 @@
 //! User API token exchange: every rule of `POST /auth/v2/token`, and how
 //! console changes to an application affect access tokens already issued.
 //!
-//! The helpers marked `pub(crate)` sign auth tokens the way real clients do
-//! and call the API with a bearer token; the users tests use them too.
+//! [`Integration`] and the other `pub(crate)` items are shared with the
+//! users tests.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_web::http::StatusCode;
+use aurora_console::clock;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
-use sha2::{Sha256, Sha512};
+use sha2::Sha512;
 
-use crate::support::{Browser, Created, Response, TestApp, create_application};
+use crate::support::{
+    Browser, Created, Response, TestApp, api_get, auth_claims, create_application, sign_auth_token,
+};
 
 const TOKEN_PATH: &str = "/auth/v2/token";
 
 /// Request body size limit of the token endpoint, in bytes.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The 403 for a caller without `user:list`.
+/// The 403 message for a caller without `user:list`.
 pub(crate) const USER_LIST_FORBIDDEN: &str = "Forbidden: this request needs the scope 'user:list', granted by the Users Read privilege of the application";
-
-pub(crate) fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
 
 /// Waits until a new second has just begun and returns it, so that a request
 /// sent right after is handled within the same second and the clock offsets
@@ -42,7 +38,7 @@ async fn start_of_second() -> i64 {
         let wait = u64::from(1000 - millis) + 5;
         actix_web::rt::time::sleep(Duration::from_millis(wait)).await;
     }
-    unix_now()
+    clock::now()
 }
 
 fn base64url(bytes: &[u8]) -> String {
@@ -55,15 +51,6 @@ fn signing_input(header: &Value, claims: &Value) -> String {
         base64url(header.to_string().as_bytes()),
         base64url(claims.to_string().as_bytes())
     )
-}
-
-/// Signs `claims` as an HS256 JWT keyed by the secret's UTF-8 bytes, as
-/// clients do.
-pub(crate) fn sign_hs256(secret: &str, claims: &Value) -> String {
-    let input = signing_input(&json!({"alg": "HS256", "typ": "JWT"}), claims);
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(input.as_bytes());
-    format!("{input}.{}", base64url(&mac.finalize().into_bytes()))
 }
 
 fn sign_hs512(secret: &str, claims: &Value) -> String {
@@ -80,37 +67,9 @@ async fn post_token_body(app: &TestApp, body: String, content_type: &str) -> Res
         .await
 }
 
-pub(crate) async fn post_auth_token(app: &TestApp, jwt: &str) -> Response {
+async fn post_auth_token(app: &TestApp, jwt: &str) -> Response {
     let body = json!({ "auth_token": jwt }).to_string();
     post_token_body(app, body, "application/json").await
-}
-
-/// Sends a GET with `authorization` as the `Authorization` header, if any.
-pub(crate) async fn api_get_with_authorization(
-    app: &TestApp,
-    path: &str,
-    authorization: Option<&str>,
-) -> Response {
-    let client = awc::Client::default();
-    let mut request = client
-        .get(format!("{}{}", app.base_url, path))
-        .insert_header(("Accept", "application/json"));
-    if let Some(value) = authorization {
-        request = request.insert_header(("Authorization", value));
-    }
-    let mut response = request.send().await.unwrap();
-    let body = response.body().limit(4 * 1024 * 1024).await.unwrap();
-    Response {
-        status: response.status(),
-        headers: response.headers().clone(),
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
-}
-
-/// Sends a GET with `Authorization: Bearer {access_token}`.
-pub(crate) async fn api_get(app: &TestApp, path: &str, access_token: &str) -> Response {
-    let authorization = format!("Bearer {access_token}");
-    api_get_with_authorization(app, path, Some(&authorization)).await
 }
 
 /// Asserts an error response `{"message": …}` with `status` and a JSON
@@ -158,22 +117,14 @@ impl Integration {
         &self.created.application_id
     }
 
-    /// The claims a well-behaved client sends: issued now, valid 1800 s,
-    /// with issuer, tenant and a fresh `jti`.
+    /// Claims of a valid auth token: issued now, valid 1800 s, with issuer,
+    /// tenant and a fresh `jti`.
     pub(crate) fn claims(&self) -> Value {
-        let now = unix_now();
-        json!({
-            "exp": now + 1800,
-            "iat": now,
-            "iss": "http://cylance.com",
-            "sub": self.application_id(),
-            "tid": self.tenant_id,
-            "jti": uuid::Uuid::new_v4().to_string(),
-        })
+        auth_claims(&self.tenant_id, &self.created)
     }
 
     pub(crate) fn sign(&self, claims: &Value) -> String {
-        sign_hs256(&self.created.secret, claims)
+        sign_auth_token(&self.created.secret, claims)
     }
 
     /// Signs `claims` with the application secret and posts the result.
@@ -195,11 +146,12 @@ impl Integration {
         self.access_token_for(&self.claims()).await
     }
 
+    /// Sends a GET with `Authorization: Bearer {access_token}`.
     pub(crate) async fn get(&self, path: &str, access_token: &str) -> Response {
-        api_get(&self.app, path, access_token).await
+        api_get(&self.app, access_token, path).await
     }
 
-    /// The id of the signed-in administrator, the tenant's only user.
+    /// Fetches the id of the signed-in administrator, the tenant's only user.
     async fn admin_user_id(&self, access_token: &str) -> String {
         let listed = self.get("/users/v2", access_token).await;
         assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
@@ -212,7 +164,7 @@ impl Integration {
 
 #[actix_web::test]
 async fn malformed_body_is_bad_request() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     let bodies = [
         "",
         "not json",
@@ -224,7 +176,7 @@ async fn malformed_body_is_bad_request() {
         r#"{"token": "a.b.c"}"#,
     ];
     for body in bodies {
-        let response = post_token_body(&it.app, body.to_owned(), "application/json").await;
+        let response = post_token_body(&integration.app, body.to_owned(), "application/json").await;
         let message = error_message(&response, StatusCode::BAD_REQUEST);
         assert_eq!(
             message, "The request body must be a JSON object with an 'auth_token' string",
@@ -235,17 +187,17 @@ async fn malformed_body_is_bad_request() {
 
 #[actix_web::test]
 async fn body_over_64_kib_is_payload_too_large() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     let body = format!(r#"{{"auth_token": "{}"}}"#, "a".repeat(MAX_BODY_BYTES + 1));
-    let response = post_token_body(&it.app, body, "application/json").await;
+    let response = post_token_body(&integration.app, body, "application/json").await;
     let message = error_message(&response, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(message, "The request body is larger than 65536 bytes");
 }
 
 #[actix_web::test]
 async fn text_that_is_not_a_jwt_is_rejected() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let payload = base64url(it.claims().to_string().as_bytes());
+    let integration = Integration::spawn(&["users:read"]).await;
+    let payload = base64url(integration.claims().to_string().as_bytes());
     let cases = [
         ("not-a-jwt".to_owned(), "expected three dot-separated parts"),
         ("a.b.c.d".to_owned(), "expected three dot-separated parts"),
@@ -268,7 +220,7 @@ async fn text_that_is_not_a_jwt_is_rejected() {
         ),
     ];
     for (jwt, problem) in cases {
-        let response = post_auth_token(&it.app, &jwt).await;
+        let response = post_auth_token(&integration.app, &jwt).await;
         let message = error_message(&response, StatusCode::UNAUTHORIZED);
         assert_eq!(
             message,
@@ -280,21 +232,21 @@ async fn text_that_is_not_a_jwt_is_rejected() {
 
 #[actix_web::test]
 async fn algorithm_other_than_hs256_is_rejected() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
 
     let unsigned = format!(
         "{}.",
-        signing_input(&json!({"alg": "none", "typ": "JWT"}), &it.claims())
+        signing_input(&json!({"alg": "none", "typ": "JWT"}), &integration.claims())
     );
-    let response = post_auth_token(&it.app, &unsigned).await;
+    let response = post_auth_token(&integration.app, &unsigned).await;
     let message = error_message(&response, StatusCode::UNAUTHORIZED);
     assert_eq!(
         message,
         "Unauthorized: the auth token must be signed with HS256, not 'none'"
     );
 
-    let hs512 = sign_hs512(&it.created.secret, &it.claims());
-    let response = post_auth_token(&it.app, &hs512).await;
+    let hs512 = sign_hs512(&integration.created.secret, &integration.claims());
+    let response = post_auth_token(&integration.app, &hs512).await;
     let message = error_message(&response, StatusCode::UNAUTHORIZED);
     assert_eq!(
         message,
@@ -304,11 +256,11 @@ async fn algorithm_other_than_hs256_is_rejected() {
 
 #[actix_web::test]
 async fn missing_required_claim_is_named() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     for claim in ["exp", "iat", "sub", "jti"] {
-        let mut claims = it.claims();
+        let mut claims = integration.claims();
         claims.as_object_mut().unwrap().remove(claim);
-        let response = it.exchange(&claims).await;
+        let response = integration.exchange(&claims).await;
         let message = error_message(&response, StatusCode::UNAUTHORIZED);
         assert_eq!(
             message,
@@ -319,7 +271,7 @@ async fn missing_required_claim_is_named() {
 
 #[actix_web::test]
 async fn claim_of_wrong_type_is_named() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     for (claim, value) in [
         ("exp", json!("soon")),
         ("iat", json!(true)),
@@ -327,9 +279,9 @@ async fn claim_of_wrong_type_is_named() {
         ("tid", json!(["a"])),
         ("scp", json!(7)),
     ] {
-        let mut claims = it.claims();
+        let mut claims = integration.claims();
         claims[claim] = value;
-        let response = it.exchange(&claims).await;
+        let response = integration.exchange(&claims).await;
         let message = error_message(&response, StatusCode::UNAUTHORIZED);
         assert_eq!(
             message,
@@ -340,11 +292,11 @@ async fn claim_of_wrong_type_is_named() {
 
 #[actix_web::test]
 async fn unknown_application_is_rejected() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     for sub in [uuid::Uuid::new_v4().to_string(), "not-a-guid".to_owned()] {
-        let mut claims = it.claims();
+        let mut claims = integration.claims();
         claims["sub"] = json!(sub);
-        let response = it.exchange(&claims).await;
+        let response = integration.exchange(&claims).await;
         let message = error_message(&response, StatusCode::UNAUTHORIZED);
         assert_eq!(
             message, "Unauthorized: no application has the id given in 'sub'",
@@ -355,12 +307,12 @@ async fn unknown_application_is_rejected() {
 
 #[actix_web::test]
 async fn wrong_tenant_is_rejected() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let other_tenant = it.app.tenant("Other tenant", "2024-02-01");
+    let integration = Integration::spawn(&["users:read"]).await;
+    let other_tenant = integration.app.tenant("Other tenant", "2024-02-01");
     for tid in [other_tenant, "not-a-guid".to_owned()] {
-        let mut claims = it.claims();
+        let mut claims = integration.claims();
         claims["tid"] = json!(tid);
-        let response = it.exchange(&claims).await;
+        let response = integration.exchange(&claims).await;
         let message = error_message(&response, StatusCode::UNAUTHORIZED);
         assert_eq!(
             message, "Unauthorized: the 'tid' claim does not match the application's tenant",
@@ -371,11 +323,11 @@ async fn wrong_tenant_is_rejected() {
 
 #[actix_web::test]
 async fn wrong_issuer_is_rejected() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     for iss in ["https://cylance.com", "http://example.test", ""] {
-        let mut claims = it.claims();
+        let mut claims = integration.claims();
         claims["iss"] = json!(iss);
-        let response = it.exchange(&claims).await;
+        let response = integration.exchange(&claims).await;
         let message = error_message(&response, StatusCode::UNAUTHORIZED);
         assert_eq!(
             message, "Unauthorized: the 'iss' claim must be 'http://cylance.com'",
@@ -386,12 +338,12 @@ async fn wrong_issuer_is_rejected() {
 
 #[actix_web::test]
 async fn signature_with_another_secret_is_rejected() {
-    let mut it = Integration::spawn(&["users:read"]).await;
-    let other = create_application(&mut it.admin, "Other app", &["users:read"]).await;
+    let mut integration = Integration::spawn(&["users:read"]).await;
+    let other = create_application(&mut integration.admin, "Other app", &["users:read"]).await;
 
     for secret in [other.secret.as_str(), "a guessed secret"] {
-        let jwt = sign_hs256(secret, &it.claims());
-        let response = post_auth_token(&it.app, &jwt).await;
+        let jwt = sign_auth_token(secret, &integration.claims());
+        let response = post_auth_token(&integration.app, &jwt).await;
         let message = error_message(&response, StatusCode::UNAUTHORIZED);
         assert_eq!(
             message,
@@ -399,9 +351,9 @@ async fn signature_with_another_secret_is_rejected() {
         );
     }
 
-    let jwt = it.sign(&it.claims());
+    let jwt = integration.sign(&integration.claims());
     let (input, _) = jwt.rsplit_once('.').unwrap();
-    let response = post_auth_token(&it.app, &format!("{input}.")).await;
+    let response = post_auth_token(&integration.app, &format!("{input}.")).await;
     let message = error_message(&response, StatusCode::UNAUTHORIZED);
     assert_eq!(
         message,
@@ -411,10 +363,10 @@ async fn signature_with_another_secret_is_rejected() {
 
 #[actix_web::test]
 async fn lifetime_over_1800_seconds_is_bad_request() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let mut claims = it.claims();
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut claims = integration.claims();
     claims["exp"] = json!(claims["iat"].as_i64().unwrap() + 1801);
-    let response = it.exchange(&claims).await;
+    let response = integration.exchange(&claims).await;
     let message = error_message(&response, StatusCode::BAD_REQUEST);
     assert_eq!(
         message,
@@ -424,8 +376,8 @@ async fn lifetime_over_1800_seconds_is_bad_request() {
 
 #[actix_web::test]
 async fn extreme_numeric_dates_are_client_errors() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let now = unix_now();
+    let integration = Integration::spawn(&["users:read"]).await;
+    let now = clock::now();
     let cases = [
         (json!(i64::MIN), json!(i64::MIN + 1000)),
         (json!(-1e300), json!(now)),
@@ -433,10 +385,10 @@ async fn extreme_numeric_dates_are_client_errors() {
         (json!(i64::MAX - 100), json!(i64::MAX)),
     ];
     for (iat, exp) in cases {
-        let mut claims = it.claims();
+        let mut claims = integration.claims();
         claims["iat"] = iat.clone();
         claims["exp"] = exp.clone();
-        let response = it.exchange(&claims).await;
+        let response = integration.exchange(&claims).await;
         assert!(
             response.status == StatusCode::BAD_REQUEST
                 || response.status == StatusCode::UNAUTHORIZED,
@@ -453,12 +405,12 @@ async fn extreme_numeric_dates_are_client_errors() {
 
 #[actix_web::test]
 async fn token_issued_900_seconds_ahead_is_rejected() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     let now = start_of_second().await;
-    let mut claims = it.claims();
+    let mut claims = integration.claims();
     claims["iat"] = json!(now + 900);
     claims["exp"] = json!(now + 960);
-    let response = it.exchange(&claims).await;
+    let response = integration.exchange(&claims).await;
     let message = error_message(&response, StatusCode::UNAUTHORIZED);
     assert!(
         message.starts_with("Unauthorized: the auth token was issued 900 s in the future"),
@@ -469,12 +421,12 @@ async fn token_issued_900_seconds_ahead_is_rejected() {
 
 #[actix_web::test]
 async fn token_expired_400_seconds_ago_is_rejected() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     let now = start_of_second().await;
-    let mut claims = it.claims();
+    let mut claims = integration.claims();
     claims["iat"] = json!(now - 1000);
     claims["exp"] = json!(now - 400);
-    let response = it.exchange(&claims).await;
+    let response = integration.exchange(&claims).await;
     let message = error_message(&response, StatusCode::UNAUTHORIZED);
     assert!(
         message.starts_with("Unauthorized: the auth token expired 400 s ago"),
@@ -485,13 +437,13 @@ async fn token_expired_400_seconds_ago_is_rejected() {
 
 #[actix_web::test]
 async fn replayed_jti_is_rejected() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let claims = it.claims();
-    let jwt = it.sign(&claims);
-    let first = post_auth_token(&it.app, &jwt).await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let claims = integration.claims();
+    let jwt = integration.sign(&claims);
+    let first = post_auth_token(&integration.app, &jwt).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
 
-    let replayed = post_auth_token(&it.app, &jwt).await;
+    let replayed = post_auth_token(&integration.app, &jwt).await;
     let message = error_message(&replayed, StatusCode::UNAUTHORIZED);
     assert_eq!(
         message,
@@ -502,7 +454,7 @@ async fn replayed_jti_is_rejected() {
     let mut resigned = claims.clone();
     resigned["iat"] = json!(claims["iat"].as_i64().unwrap() - 10);
     resigned["exp"] = json!(claims["exp"].as_i64().unwrap() - 10);
-    let response = it.exchange(&resigned).await;
+    let response = integration.exchange(&resigned).await;
     let message = error_message(&response, StatusCode::UNAUTHORIZED);
     assert!(
         message.starts_with("Unauthorized: this auth token's jti was already used"),
@@ -512,9 +464,9 @@ async fn replayed_jti_is_rejected() {
 
 #[actix_web::test]
 async fn concurrent_replays_let_exactly_one_through() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let jwt = it.sign(&it.claims());
-    let attempts = (0..8).map(|_| post_auth_token(&it.app, &jwt));
+    let integration = Integration::spawn(&["users:read"]).await;
+    let jwt = integration.sign(&integration.claims());
+    let attempts = (0..8).map(|_| post_auth_token(&integration.app, &jwt));
     let responses = futures_util::future::join_all(attempts).await;
 
     let accepted = responses
@@ -533,60 +485,66 @@ async fn concurrent_replays_let_exactly_one_through() {
 
 #[actix_web::test]
 async fn rejected_token_does_not_use_up_its_jti() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let mut claims = it.claims();
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut claims = integration.claims();
     claims["scp"] = json!("user:create");
-    let refused = it.exchange(&claims).await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let rejected = integration.exchange(&claims).await;
+    assert_eq!(rejected.status, StatusCode::FORBIDDEN, "{}", rejected.body);
 
     claims.as_object_mut().unwrap().remove("scp");
-    let accepted = it.exchange(&claims).await;
+    let accepted = integration.exchange(&claims).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
 }
 
 #[actix_web::test]
 async fn scope_the_application_lacks_is_forbidden() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let mut claims = it.claims();
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut claims = integration.claims();
     claims["scp"] = json!("user:read, user:create");
-    let response = it.exchange(&claims).await;
+    let response = integration.exchange(&claims).await;
     let message = error_message(&response, StatusCode::FORBIDDEN);
     assert_eq!(
         message,
-        "The application does not hold the requested scope 'user:create'; grant the Users Write privilege in Settings > Integrations"
+        "Forbidden: the application does not hold the requested scope 'user:create'; grant the Users Write privilege in Settings > Integrations"
     );
 }
 
 #[actix_web::test]
 async fn unknown_scope_is_bad_request() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let mut claims = it.claims();
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut claims = integration.claims();
     claims["scp"] = json!("user:read user:fly");
-    let response = it.exchange(&claims).await;
+    let response = integration.exchange(&claims).await;
     let message = error_message(&response, StatusCode::BAD_REQUEST);
     assert_eq!(message, "The 'scp' claim names an unknown scope 'user:fly'");
 }
 
 #[actix_web::test]
 async fn deleted_application_token_stops_working() {
-    let mut it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
-    let before = it.get("/users/v2", &token).await;
+    let mut integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
+    let before = integration.get("/users/v2", &token).await;
     assert_eq!(before.status, StatusCode::OK, "{}", before.body);
 
-    let csrf = it.admin.csrf().await;
-    let path = format!("/settings/integrations/{}/delete", it.application_id());
-    let deleted = it.admin.post_form(&path, &[("csrf_token", &csrf)]).await;
+    let csrf = integration.admin.csrf().await;
+    let path = format!(
+        "/settings/integrations/{}/delete",
+        integration.application_id()
+    );
+    let deleted = integration
+        .admin
+        .post_form(&path, &[("csrf_token", &csrf)])
+        .await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
 
-    let after = it.get("/users/v2", &token).await;
+    let after = integration.get("/users/v2", &token).await;
     let message = error_message(&after, StatusCode::UNAUTHORIZED);
     assert_eq!(
         message,
         "Unauthorized: the access token is invalid or was revoked"
     );
 
-    let exchange = it.exchange(&it.claims()).await;
+    let exchange = integration.exchange(&integration.claims()).await;
     let message = error_message(&exchange, StatusCode::UNAUTHORIZED);
     assert_eq!(
         message,
@@ -596,48 +554,57 @@ async fn deleted_application_token_stops_working() {
 
 #[actix_web::test]
 async fn regenerated_secret_revokes_old_tokens_and_secret() {
-    let mut it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
-    let before = it.get("/users/v2", &token).await;
+    let mut integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
+    let before = integration.get("/users/v2", &token).await;
     assert_eq!(before.status, StatusCode::OK, "{}", before.body);
 
-    let csrf = it.admin.csrf().await;
-    let path = format!("/settings/integrations/{}/regenerate", it.application_id());
-    let dialog = it.admin.post_form(&path, &[("csrf_token", &csrf)]).await;
+    let csrf = integration.admin.csrf().await;
+    let path = format!(
+        "/settings/integrations/{}/regenerate",
+        integration.application_id()
+    );
+    let dialog = integration
+        .admin
+        .post_form(&path, &[("csrf_token", &csrf)])
+        .await;
     assert_eq!(dialog.status, StatusCode::OK, "{}", dialog.body);
     let new_secret = dialog.text_of("application-secret");
-    assert_ne!(new_secret, it.created.secret);
+    assert_ne!(new_secret, integration.created.secret);
 
-    let after = it.get("/users/v2", &token).await;
+    let after = integration.get("/users/v2", &token).await;
     let message = error_message(&after, StatusCode::UNAUTHORIZED);
     assert_eq!(
         message,
         "Unauthorized: the access token is invalid or was revoked"
     );
 
-    let with_old_secret = it.exchange(&it.claims()).await;
+    let with_old_secret = integration.exchange(&integration.claims()).await;
     let message = error_message(&with_old_secret, StatusCode::UNAUTHORIZED);
     assert_eq!(
         message,
         "Unauthorized: the auth token's signature is invalid; check the application secret"
     );
 
-    it.created.secret = new_secret;
-    let fresh = it.access_token().await;
-    let listed = it.get("/users/v2", &fresh).await;
+    integration.created.secret = new_secret;
+    let fresh = integration.access_token().await;
+    let listed = integration.get("/users/v2", &fresh).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
 }
 
 #[actix_web::test]
 async fn edit_removing_privilege_takes_scope_away_at_once() {
-    let mut it = Integration::spawn(&["users:read", "devices:read"]).await;
-    let token = it.access_token().await;
-    let before = it.get("/users/v2", &token).await;
+    let mut integration = Integration::spawn(&["users:read", "devices:read"]).await;
+    let token = integration.access_token().await;
+    let before = integration.get("/users/v2", &token).await;
     assert_eq!(before.status, StatusCode::OK, "{}", before.body);
 
-    let csrf = it.admin.csrf().await;
-    let path = format!("/settings/integrations/{}/edit", it.application_id());
-    let edited = it
+    let csrf = integration.admin.csrf().await;
+    let path = format!(
+        "/settings/integrations/{}/edit",
+        integration.application_id()
+    );
+    let edited = integration
         .admin
         .post_form(
             &path,
@@ -650,15 +617,15 @@ async fn edit_removing_privilege_takes_scope_away_at_once() {
         .await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
 
-    let after = it.get("/users/v2", &token).await;
+    let after = integration.get("/users/v2", &token).await;
     let message = error_message(&after, StatusCode::FORBIDDEN);
     assert_eq!(message, USER_LIST_FORBIDDEN);
 }
 
 #[actix_web::test]
 async fn valid_auth_token_gets_access_token() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let response = it.exchange(&it.claims()).await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let response = integration.exchange(&integration.claims()).await;
 
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(response.header("content-type"), Some("application/json"));
@@ -672,66 +639,66 @@ async fn valid_auth_token_gets_access_token() {
         .expect("access_token is a string");
     assert!(token.len() >= 32, "short access token {token}");
 
-    let listed = it.get("/users/v2", token).await;
+    let listed = integration.get("/users/v2", token).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
 }
 
 #[actix_web::test]
 async fn optional_claims_may_be_left_out() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let mut claims = it.claims();
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut claims = integration.claims();
     let fields = claims.as_object_mut().unwrap();
     fields.remove("tid");
     fields.remove("iss");
-    let response = it.exchange(&claims).await;
+    let response = integration.exchange(&claims).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
 }
 
 #[actix_web::test]
 async fn clock_skew_up_to_300_seconds_is_accepted() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
 
-    let now = unix_now();
-    let mut ahead = it.claims();
+    let now = clock::now();
+    let mut ahead = integration.claims();
     ahead["iat"] = json!(now + 300);
     ahead["exp"] = json!(now + 360);
-    let response = it.exchange(&ahead).await;
+    let response = integration.exchange(&ahead).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
 
     // A few seconds of margin, because the server's clock moves on while the
     // request travels.
-    let now = unix_now();
+    let now = clock::now();
     let behind = {
-        let mut claims = it.claims();
+        let mut claims = integration.claims();
         claims["iat"] = json!(now - 895);
         claims["exp"] = json!(now - 295);
         claims
     };
-    let response = it.exchange(&behind).await;
+    let response = integration.exchange(&behind).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
 }
 
 #[actix_web::test]
 async fn tenant_id_in_upper_case_without_dashes_is_accepted() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let mut claims = it.claims();
-    claims["tid"] = json!(it.tenant_id.replace('-', "").to_uppercase());
-    claims["sub"] = json!(it.application_id().to_uppercase());
-    let response = it.exchange(&claims).await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut claims = integration.claims();
+    claims["tid"] = json!(integration.tenant_id.replace('-', "").to_uppercase());
+    claims["sub"] = json!(integration.application_id().to_uppercase());
+    let response = integration.exchange(&claims).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
 }
 
 #[actix_web::test]
 async fn any_content_type_is_accepted() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     for content_type in [
         "application/json",
         "application/json; charset=utf-8",
         "text/plain",
         "application/x-www-form-urlencoded",
     ] {
-        let body = json!({ "auth_token": it.sign(&it.claims()) }).to_string();
-        let response = post_token_body(&it.app, body, content_type).await;
+        let body = json!({ "auth_token": integration.sign(&integration.claims()) }).to_string();
+        let response = post_token_body(&integration.app, body, content_type).await;
         assert_eq!(
             response.status,
             StatusCode::OK,
@@ -743,67 +710,73 @@ async fn any_content_type_is_accepted() {
 
 #[actix_web::test]
 async fn body_of_exactly_64_kib_is_read() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let mut body = json!({ "auth_token": it.sign(&it.claims()) }).to_string();
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut body = json!({ "auth_token": integration.sign(&integration.claims()) }).to_string();
     body.push_str(&" ".repeat(MAX_BODY_BYTES - body.len()));
     assert_eq!(body.len(), MAX_BODY_BYTES);
-    let response = post_token_body(&it.app, body, "application/json").await;
+    let response = post_token_body(&integration.app, body, "application/json").await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
 }
 
 #[actix_web::test]
 async fn jti_that_is_not_a_string_is_accepted() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let mut claims = it.claims();
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut claims = integration.claims();
     claims["jti"] = json!({ "Guid": uuid::Uuid::new_v4().to_string() });
-    let response = it.exchange(&claims).await;
+    let response = integration.exchange(&claims).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
 }
 
 #[actix_web::test]
 async fn scp_narrows_the_token_to_requested_scopes() {
-    let it = Integration::spawn(&["users:read", "users:write"]).await;
-    let full_token = it.access_token().await;
-    let admin_id = it.admin_user_id(&full_token).await;
+    let integration = Integration::spawn(&["users:read", "users:write"]).await;
+    let full_token = integration.access_token().await;
+    let admin_id = integration.admin_user_id(&full_token).await;
 
-    let mut claims = it.claims();
+    let mut claims = integration.claims();
     claims["scp"] = json!("user:read");
-    let narrow = it.access_token_for(&claims).await;
+    let narrow = integration.access_token_for(&claims).await;
 
-    let one = it.get(&format!("/users/v2/{admin_id}"), &narrow).await;
-    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
-    assert_eq!(one.json()["id"], json!(admin_id));
+    let fetched = integration
+        .get(&format!("/users/v2/{admin_id}"), &narrow)
+        .await;
+    assert_eq!(fetched.status, StatusCode::OK, "{}", fetched.body);
+    assert_eq!(fetched.json()["id"], json!(admin_id));
 
-    let listed = it.get("/users/v2", &narrow).await;
+    let listed = integration.get("/users/v2", &narrow).await;
     let message = error_message(&listed, StatusCode::FORBIDDEN);
     assert_eq!(message, USER_LIST_FORBIDDEN);
 }
 
 #[actix_web::test]
 async fn scp_entries_are_trimmed_and_case_insensitive() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let mut claims = it.claims();
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut claims = integration.claims();
     claims["scp"] = json!(" USER:LIST ,  User:Read ");
-    let token = it.access_token_for(&claims).await;
-    let listed = it.get("/users/v2", &token).await;
+    let token = integration.access_token_for(&claims).await;
+    let listed = integration.get("/users/v2", &token).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
-    let admin_id = it.admin_user_id(&token).await;
-    let one = it.get(&format!("/users/v2/{admin_id}"), &token).await;
-    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    let admin_id = integration.admin_user_id(&token).await;
+    let fetched = integration
+        .get(&format!("/users/v2/{admin_id}"), &token)
+        .await;
+    assert_eq!(fetched.status, StatusCode::OK, "{}", fetched.body);
 }
 
 #[actix_web::test]
 async fn secret_and_tokens_are_not_stored_or_logged() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let jwt = it.sign(&it.claims());
-    let response = post_auth_token(&it.app, &jwt).await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let jwt = integration.sign(&integration.claims());
+    let response = post_auth_token(&integration.app, &jwt).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let access_token = response.json()["access_token"].as_str().unwrap().to_owned();
-    let listed = it.get("/users/v2", &access_token).await;
+    let listed = integration.get("/users/v2", &access_token).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
 
-    it.app.assert_not_stored_or_logged(&it.created.secret);
-    it.app.assert_not_stored_or_logged(&access_token);
+    integration
+        .app
+        .assert_not_stored_or_logged(&integration.created.secret);
+    integration.app.assert_not_stored_or_logged(&access_token);
     let (_, signature) = jwt.rsplit_once('.').unwrap();
-    it.app.assert_not_stored_or_logged(signature);
+    integration.app.assert_not_stored_or_logged(signature);
 }

@@ -2,17 +2,38 @@
 //! paginated envelope, tolerant query parsing, and the user object.
 
 use actix_web::http::StatusCode;
+use aurora_console::clock;
 use aurora_console::db::schema::access_tokens;
 use aurora_console::domain::users::{self, NewUser, Role};
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::api_token::{
-    Integration, USER_LIST_FORBIDDEN, api_get_with_authorization, error_message, unix_now,
-};
-use crate::support::{TestApp, captured_logs};
+use crate::api_token::{Integration, USER_LIST_FORBIDDEN, error_message};
+use crate::support::{Response, TestApp, captured_logs};
 
 const ADMIN_EMAIL: &str = "admin@example.test";
+
+/// Sends a GET with `authorization` as the `Authorization` header, if any.
+async fn get_with_authorization(
+    app: &TestApp,
+    path: &str,
+    authorization: Option<&str>,
+) -> Response {
+    let client = awc::Client::default();
+    let mut request = client
+        .get(format!("{}{}", app.base_url, path))
+        .insert_header(("Accept", "application/json"));
+    if let Some(value) = authorization {
+        request = request.insert_header(("Authorization", value));
+    }
+    let mut response = request.send().await.unwrap();
+    let body = response.body().await.unwrap();
+    Response {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
 
 /// Adds a user without a password, as if created at `created_at` (Unix
 /// seconds), and returns its id.
@@ -35,14 +56,14 @@ fn add_user(app: &TestApp, tenant_id: &str, email: &str, role: Role, created_at:
 
 /// Adds `count` users to the tenant, one minute apart and all older than the
 /// administrator, and returns every user's e-mail newest first.
-fn add_users(it: &Integration, count: usize) -> Vec<String> {
-    let oldest = unix_now() - 86_400;
+fn add_users(integration: &Integration, count: usize) -> Vec<String> {
+    let oldest = clock::now() - 86_400;
     let mut newest_first: Vec<String> = (0..count)
         .map(|index| {
             let email = format!("user{index}@example.test");
             add_user(
-                &it.app,
-                &it.tenant_id,
+                &integration.app,
+                &integration.tenant_id,
                 &email,
                 Role::User,
                 oldest + 60 * index as i64,
@@ -77,7 +98,7 @@ fn is_api_timestamp(text: &str) -> bool {
 
 #[actix_web::test]
 async fn missing_bearer_token_is_unauthorized() {
-    let it = Integration::spawn(&["users:read"]).await;
+    let integration = Integration::spawn(&["users:read"]).await;
     for authorization in [
         None,
         Some("Basic YWRtaW46YWRtaW4="),
@@ -85,7 +106,7 @@ async fn missing_bearer_token_is_unauthorized() {
         Some("Bearer   "),
     ] {
         for path in ["/users/v2", "/users/v2/admin@example.test"] {
-            let response = api_get_with_authorization(&it.app, path, authorization).await;
+            let response = get_with_authorization(&integration.app, path, authorization).await;
             let message = error_message(&response, StatusCode::UNAUTHORIZED);
             assert_eq!(
                 message, "Unauthorized: send the access token in an 'Authorization: Bearer' header",
@@ -97,9 +118,9 @@ async fn missing_bearer_token_is_unauthorized() {
 
 #[actix_web::test]
 async fn garbage_token_is_unauthorized() {
-    let it = Integration::spawn(&["users:read"]).await;
-    for token in ["garbage", "a.b.c", it.created.secret.as_str()] {
-        let response = it.get("/users/v2", token).await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    for token in ["garbage", "a.b.c", integration.created.secret.as_str()] {
+        let response = integration.get("/users/v2", token).await;
         let message = error_message(&response, StatusCode::UNAUTHORIZED);
         assert_eq!(
             message, "Unauthorized: the access token is invalid or was revoked",
@@ -110,14 +131,14 @@ async fn garbage_token_is_unauthorized() {
 
 #[actix_web::test]
 async fn expired_access_token_is_unauthorized() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
     diesel::update(access_tokens::table)
-        .set(access_tokens::expires_at.eq(unix_now() - 1))
-        .execute(&mut it.app.pool().get().unwrap())
+        .set(access_tokens::expires_at.eq(clock::now() - 1))
+        .execute(&mut integration.app.pool().get().unwrap())
         .unwrap();
 
-    let response = it.get("/users/v2", &token).await;
+    let response = integration.get("/users/v2", &token).await;
     let message = error_message(&response, StatusCode::UNAUTHORIZED);
     assert_eq!(
         message,
@@ -127,15 +148,17 @@ async fn expired_access_token_is_unauthorized() {
 
 #[actix_web::test]
 async fn token_without_users_privilege_is_forbidden() {
-    let it = Integration::spawn(&["devices:read", "zones:read"]).await;
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["devices:read", "zones:read"]).await;
+    let token = integration.access_token().await;
 
-    let listed = it.get("/users/v2", &token).await;
+    let listed = integration.get("/users/v2", &token).await;
     let message = error_message(&listed, StatusCode::FORBIDDEN);
     assert_eq!(message, USER_LIST_FORBIDDEN);
 
-    let one = it.get(&format!("/users/v2/{ADMIN_EMAIL}"), &token).await;
-    let message = error_message(&one, StatusCode::FORBIDDEN);
+    let fetched = integration
+        .get(&format!("/users/v2/{ADMIN_EMAIL}"), &token)
+        .await;
+    let message = error_message(&fetched, StatusCode::FORBIDDEN);
     assert_eq!(
         message,
         "Forbidden: this request needs the scope 'user:read', granted by the Users Read privilege of the application"
@@ -144,10 +167,10 @@ async fn token_without_users_privilege_is_forbidden() {
 
 #[actix_web::test]
 async fn unsupported_page_size_is_bad_request() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
     for query in ["page_size=0", "page_size=201", "page_size=-1", "pageSize=0"] {
-        let response = it.get(&format!("/users/v2?{query}"), &token).await;
+        let response = integration.get(&format!("/users/v2?{query}"), &token).await;
         let message = error_message(&response, StatusCode::BAD_REQUEST);
         assert_eq!(
             message,
@@ -159,16 +182,16 @@ async fn unsupported_page_size_is_bad_request() {
 
 #[actix_web::test]
 async fn other_tenants_user_is_not_found() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
-    let other_tenant = it.app.tenant("Other tenant", "2024-02-01");
+    let integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
+    let other_tenant = integration.app.tenant("Other tenant", "2024-02-01");
     let foreign_email = "foreign@example.test";
     let foreign_id = add_user(
-        &it.app,
+        &integration.app,
         &other_tenant,
         foreign_email,
         Role::User,
-        unix_now(),
+        clock::now(),
     );
     let missing_id = uuid::Uuid::new_v4().to_string();
 
@@ -178,23 +201,23 @@ async fn other_tenants_user_is_not_found() {
         missing_id.as_str(),
         "nobody@example.test",
     ] {
-        let response = it.get(&format!("/users/v2/{key}"), &token).await;
+        let response = integration.get(&format!("/users/v2/{key}"), &token).await;
         let message = error_message(&response, StatusCode::NOT_FOUND);
         assert_eq!(message, "User not found", "{key}");
     }
 
-    let listed = it.get("/users/v2", &token).await;
+    let listed = integration.get("/users/v2", &token).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
     assert_eq!(emails_of(&listed.json()), vec![ADMIN_EMAIL.to_owned()]);
 }
 
 #[actix_web::test]
 async fn list_envelope_has_default_page_size_and_newest_first() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let newest_first = add_users(&it, 11);
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let newest_first = add_users(&integration, 11);
+    let token = integration.access_token().await;
 
-    let response = it.get("/users/v2", &token).await;
+    let response = integration.get("/users/v2", &token).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(response.header("content-type"), Some("application/json"));
     let page = response.json();
@@ -216,20 +239,20 @@ async fn list_envelope_has_default_page_size_and_newest_first() {
     assert_eq!(page["total_number_of_items"], json!(12));
     assert_eq!(emails_of(&page), newest_first[..10]);
 
-    let second = it.get("/users/v2?page=2", &token).await.json();
+    let second = integration.get("/users/v2?page=2", &token).await.json();
     assert_eq!(second["page_number"], json!(2));
     assert_eq!(emails_of(&second), newest_first[10..]);
 }
 
 #[actix_web::test]
 async fn paging_by_two_returns_every_user_once() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let newest_first = add_users(&it, 5);
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let newest_first = add_users(&integration, 5);
+    let token = integration.access_token().await;
 
     let mut seen = Vec::new();
     for number in 1..=3 {
-        let response = it
+        let response = integration
             .get(&format!("/users/v2?page={number}&page_size=2"), &token)
             .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.body);
@@ -243,7 +266,9 @@ async fn paging_by_two_returns_every_user_once() {
     }
     assert_eq!(seen, newest_first);
 
-    let beyond = it.get("/users/v2?page=4&page_size=2", &token).await;
+    let beyond = integration
+        .get("/users/v2?page=4&page_size=2", &token)
+        .await;
     assert_eq!(beyond.status, StatusCode::OK, "{}", beyond.body);
     let page = beyond.json();
     assert_eq!(page["page_number"], json!(4));
@@ -253,16 +278,16 @@ async fn paging_by_two_returns_every_user_once() {
 
 #[actix_web::test]
 async fn unparseable_page_falls_back_to_first() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let newest_first = add_users(&it, 3);
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let newest_first = add_users(&integration, 3);
+    let token = integration.access_token().await;
     for query in [
         "page=abc&page_size=2",
         "page1&page_size=2",
         "page=0&page_size=2",
         "page=&page_size=2",
     ] {
-        let response = it.get(&format!("/users/v2?{query}"), &token).await;
+        let response = integration.get(&format!("/users/v2?{query}"), &token).await;
         assert_eq!(
             response.status,
             StatusCode::OK,
@@ -278,10 +303,12 @@ async fn unparseable_page_falls_back_to_first() {
 
 #[actix_web::test]
 async fn camel_case_paging_aliases_are_accepted() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let newest_first = add_users(&it, 3);
-    let token = it.access_token().await;
-    let response = it.get("/users/v2?pageNumber=2&pageSize=2", &token).await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let newest_first = add_users(&integration, 3);
+    let token = integration.access_token().await;
+    let response = integration
+        .get("/users/v2?pageNumber=2&pageSize=2", &token)
+        .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let page = response.json();
     assert_eq!(page["page_number"], json!(2));
@@ -292,10 +319,12 @@ async fn camel_case_paging_aliases_are_accepted() {
 
 #[actix_web::test]
 async fn second_question_mark_in_query_is_tolerated() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let newest_first = add_users(&it, 3);
-    let token = it.access_token().await;
-    let response = it.get("/users/v2?page=2?page_size=2", &token).await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let newest_first = add_users(&integration, 3);
+    let token = integration.access_token().await;
+    let response = integration
+        .get("/users/v2?page=2?page_size=2", &token)
+        .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let page = response.json();
     assert_eq!(page["page_number"], json!(2));
@@ -305,8 +334,8 @@ async fn second_question_mark_in_query_is_tolerated() {
 
 #[actix_web::test]
 async fn user_object_has_api_fields_and_role_guids() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
     // 2023-05-04T03:02:01 UTC.
     let created_at = 1_683_169_321;
     let roles = [
@@ -329,9 +358,15 @@ async fn user_object_has_api_fields_and_role_guids() {
     ];
     for (index, (role, role_type, role_name)) in roles.into_iter().enumerate() {
         let email = format!("role{index}@example.test");
-        let id = add_user(&it.app, &it.tenant_id, &email, role, created_at);
+        let id = add_user(
+            &integration.app,
+            &integration.tenant_id,
+            &email,
+            role,
+            created_at,
+        );
 
-        let response = it.get(&format!("/users/v2/{id}"), &token).await;
+        let response = integration.get(&format!("/users/v2/{id}"), &token).await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.body);
         assert_eq!(response.header("content-type"), Some("application/json"));
         let user = response.json();
@@ -349,7 +384,7 @@ async fn user_object_has_api_fields_and_role_guids() {
             "last_name": "Lovelace",
             "role_name": role_name,
             "role_type": role_type,
-            "tenant_id": it.tenant_id,
+            "tenant_id": integration.tenant_id,
             "zones": [],
         });
         assert_eq!(user, expected, "{role:?}");
@@ -358,9 +393,11 @@ async fn user_object_has_api_fields_and_role_guids() {
 
 #[actix_web::test]
 async fn signed_in_user_shows_login_dates() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
-    let response = it.get(&format!("/users/v2/{ADMIN_EMAIL}"), &token).await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
+    let response = integration
+        .get(&format!("/users/v2/{ADMIN_EMAIL}"), &token)
+        .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let user = response.json();
 
@@ -381,14 +418,14 @@ async fn signed_in_user_shows_login_dates() {
 
 #[actix_web::test]
 async fn user_found_by_id_in_any_form_and_email_in_any_case() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
     let id = add_user(
-        &it.app,
-        &it.tenant_id,
+        &integration.app,
+        &integration.tenant_id,
         "Mixed.Case@Example.TEST",
         Role::User,
-        unix_now(),
+        clock::now(),
     );
 
     let compact_upper = id.replace('-', "").to_uppercase();
@@ -399,7 +436,7 @@ async fn user_found_by_id_in_any_form_and_email_in_any_case() {
         "mixed.case@example.test".to_owned(),
         "MIXED.CASE@EXAMPLE.TEST".to_owned(),
     ] {
-        let response = it.get(&format!("/users/v2/{key}"), &token).await;
+        let response = integration.get(&format!("/users/v2/{key}"), &token).await;
         assert_eq!(response.status, StatusCode::OK, "{key}: {}", response.body);
         let user = response.json();
         assert_eq!(user["id"], json!(id), "{key}");
@@ -409,36 +446,44 @@ async fn user_found_by_id_in_any_form_and_email_in_any_case() {
 
 #[actix_web::test]
 async fn repeated_slashes_in_path_are_collapsed() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
     let id = add_user(
-        &it.app,
-        &it.tenant_id,
+        &integration.app,
+        &integration.tenant_id,
         "slash@example.test",
         Role::User,
-        unix_now(),
+        clock::now(),
     );
 
-    let one = it.get(&format!("/users/v2//{id}"), &token).await;
-    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
-    assert_eq!(one.json()["id"], json!(id));
+    let fetched = integration.get(&format!("/users/v2//{id}"), &token).await;
+    assert_eq!(fetched.status, StatusCode::OK, "{}", fetched.body);
+    assert_eq!(fetched.json()["id"], json!(id));
 
-    let listed = it.get("//users//v2/", &token).await;
+    let listed = integration.get("//users//v2/", &token).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
     assert_eq!(listed.json()["total_number_of_items"], json!(2));
 }
 
 #[actix_web::test]
 async fn request_log_omits_email_in_path() {
-    let it = Integration::spawn(&["users:read"]).await;
-    let token = it.access_token().await;
+    let integration = Integration::spawn(&["users:read"]).await;
+    let token = integration.access_token().await;
     let email = format!("log-probe-{}@example.test", uuid::Uuid::new_v4().simple());
-    add_user(&it.app, &it.tenant_id, &email, Role::User, unix_now());
+    add_user(
+        &integration.app,
+        &integration.tenant_id,
+        &email,
+        Role::User,
+        clock::now(),
+    );
 
-    let found = it.get(&format!("/users/v2/{email}"), &token).await;
+    let found = integration.get(&format!("/users/v2/{email}"), &token).await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.body);
     let missing = format!("missing-{email}");
-    let not_found = it.get(&format!("/users/v2/{missing}"), &token).await;
+    let not_found = integration
+        .get(&format!("/users/v2/{missing}"), &token)
+        .await;
     assert_eq!(
         not_found.status,
         StatusCode::NOT_FOUND,

@@ -38,9 +38,9 @@ impl From<TokenProblem> for ApiError {
     fn from(problem: TokenProblem) -> Self {
         let message = problem.message();
         match problem {
-            TokenProblem::LifetimeTooLong(_) | TokenProblem::UnknownScope(_) => {
-                ApiError::BadRequest(message)
-            }
+            TokenProblem::LifetimeTooLong(_)
+            | TokenProblem::ExpiresBeforeIssued
+            | TokenProblem::UnknownScope(_) => ApiError::BadRequest(message),
             TokenProblem::ScopeNotGranted(_) => ApiError::Forbidden(message),
             _ => ApiError::Unauthorized(message),
         }

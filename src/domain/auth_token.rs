@@ -32,6 +32,7 @@ pub enum TokenProblem {
     WrongIssuer,
     BadSignature,
     LifetimeTooLong(i64),
+    ExpiresBeforeIssued,
     NotYetValid { ahead_by: i64 },
     Expired { ago: i64 },
     Replayed,
@@ -72,6 +73,9 @@ impl TokenProblem {
             TokenProblem::LifetimeTooLong(seconds) => format!(
                 "The auth token's lifetime (exp - iat) is {seconds} s; the maximum is {MAX_LIFETIME_SECONDS} s"
             ),
+            TokenProblem::ExpiresBeforeIssued => {
+                "The auth token's 'exp' claim is earlier than its 'iat' claim".into()
+            }
             TokenProblem::NotYetValid { ahead_by } => format!(
                 "Unauthorized: the auth token was issued {ahead_by} s in the future; the client's clock looks {ahead_by} s ahead of the server's (allowed skew: {CLOCK_SKEW_SECONDS} s). Synchronise it with NTP"
             ),
@@ -95,7 +99,9 @@ impl TokenProblem {
                         )
                     })
                     .unwrap_or_default();
-                format!("The application does not hold the requested scope '{scope}'{privilege}")
+                format!(
+                    "Forbidden: the application does not hold the requested scope '{scope}'{privilege}"
+                )
             }
         }
     }
@@ -237,24 +243,23 @@ impl Claims {
         })
     }
 
-    /// Checks lifetime and clock skew against `now`.
+    /// Checks lifetime and clock skew against `now`. The claims are the
+    /// client's numbers, so the arithmetic saturates instead of overflowing.
     pub fn check_times(&self, now: i64) -> Result<(), TokenProblem> {
-        let lifetime = self.exp - self.iat;
+        let lifetime = self.exp.saturating_sub(self.iat);
         if lifetime > MAX_LIFETIME_SECONDS {
             return Err(TokenProblem::LifetimeTooLong(lifetime));
         }
         if lifetime < 0 {
-            return Err(TokenProblem::InvalidClaim("exp"));
+            return Err(TokenProblem::ExpiresBeforeIssued);
         }
-        if self.iat - now > CLOCK_SKEW_SECONDS {
-            return Err(TokenProblem::NotYetValid {
-                ahead_by: self.iat - now,
-            });
+        let ahead_by = self.iat.saturating_sub(now);
+        if ahead_by > CLOCK_SKEW_SECONDS {
+            return Err(TokenProblem::NotYetValid { ahead_by });
         }
-        if now - self.exp > CLOCK_SKEW_SECONDS {
-            return Err(TokenProblem::Expired {
-                ago: now - self.exp,
-            });
+        let ago = now.saturating_sub(self.exp);
+        if ago > CLOCK_SKEW_SECONDS {
+            return Err(TokenProblem::Expired { ago });
         }
         Ok(())
     }
@@ -262,7 +267,7 @@ impl Claims {
     /// When the server may forget this token's `jti`: once the token can no
     /// longer pass [`Claims::check_times`].
     pub fn replay_window_end(&self) -> i64 {
-        self.exp + CLOCK_SKEW_SECONDS
+        self.exp.saturating_add(CLOCK_SKEW_SECONDS)
     }
 }
 
@@ -361,5 +366,13 @@ mod tests {
             Err(TokenProblem::Expired { ago: 400 })
         );
         assert_eq!(claims(now - 500, now - 300).check_times(now), Ok(()));
+        assert_eq!(
+            claims(now, now - 1).check_times(now),
+            Err(TokenProblem::ExpiresBeforeIssued)
+        );
+        assert_eq!(
+            claims(i64::MIN, i64::MIN + 1000).check_times(now),
+            Err(TokenProblem::Expired { ago: i64::MAX })
+        );
     }
 }

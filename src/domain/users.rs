@@ -167,7 +167,9 @@ pub fn create(conn: &mut DbConnection, new: NewUser<'_>) -> Result<User, UserErr
     }
     let has_password = new.password_hash.is_some();
     let user = User {
-        id: ids::new_id(),
+        // Time-ordered, so that ordering by (created_at, id) is creation order
+        // even within one second.
+        id: ids::new_time_ordered_id(),
         tenant_id: new.tenant_id.to_owned(),
         email: new.email.trim().to_owned(),
         first_name: new.first_name.trim().to_owned(),
