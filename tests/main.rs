@@ -11,3 +11,4 @@ mod console_access;
 mod console_integrations;
 mod console_sign_in;
 mod e2e;
+mod migrations;
