@@ -12,3 +12,4 @@ mod console_integrations;
 mod console_sign_in;
 mod e2e;
 mod migrations;
+mod resource_writes;

@@ -53,6 +53,35 @@ pub fn captured_logs() -> String {
     String::from_utf8_lossy(&buffer.lock().unwrap()).into_owned()
 }
 
+/// A migrated database in a temporary directory, for tests that call the
+/// domain functions without a server.
+pub struct TestDatabase {
+    pub pool: DbPool,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDatabase {
+    pub fn new() -> TestDatabase {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("aurora.sqlite3").display().to_string();
+        TestDatabase {
+            pool: aurora_console::db::connect(&path).unwrap(),
+            _dir: dir,
+        }
+    }
+
+    pub fn conn(&self) -> aurora_console::db::PooledConn {
+        self.pool.get().unwrap()
+    }
+
+    /// Creates a tenant and returns its id.
+    pub fn tenant(&self, name: &str) -> String {
+        tenants::create(&mut self.conn(), name, aurora_console::clock::now())
+            .unwrap()
+            .id
+    }
+}
+
 pub struct TestApp {
     pub base_url: String,
     pub state: AppState,
