@@ -11,7 +11,7 @@ use crate::db::{self, DbPool};
 use crate::domain::passwords::{self, Password};
 use crate::domain::{tenants, users};
 use crate::server::{self, StartError};
-use crate::{clock, crypto};
+use crate::{clock, crypto, seed};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +51,18 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Fill an empty tenant with generated policies, zones, devices, threats,
+    /// global-list entries and memory-protection events
+    Seed {
+        #[arg(long, value_name = "TENANT_ID")]
+        tenant: String,
+        /// Number of devices to generate
+        #[arg(long, default_value_t = 1_000)]
+        devices: usize,
+        /// Random seed; the same seed and tenant give the same data
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -98,6 +110,8 @@ pub enum CliError {
     Storage(#[from] db::StorageError),
     #[error("server stopped with an error: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -167,6 +181,36 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 other => CliError::Usage(other.to_string()),
             })?;
             println!("{}", user.id);
+            Ok(())
+        }
+        Command::Seed {
+            tenant,
+            devices,
+            seed: seed_value,
+        } => {
+            let pool = open(cli.data_dir)?;
+            let mut conn = pool.get().map_err(db::StorageError::from)?;
+            let options = seed::SeedOptions {
+                devices,
+                seed: seed_value,
+            };
+            let started = std::time::Instant::now();
+            let summary = seed::run(&mut conn, &tenant, options, clock::now())?;
+            tracing::info!(
+                devices = summary.devices,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "tenant seeded"
+            );
+            println!(
+                "seeded: {} policies, {} zones, {} devices, {} threats, {} device threats, {} global-list entries, {} memory-protection events",
+                summary.policies,
+                summary.zones,
+                summary.devices,
+                summary.threats,
+                summary.device_threats,
+                summary.global_list_entries,
+                summary.memory_protection_events
+            );
             Ok(())
         }
     }

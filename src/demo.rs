@@ -1,15 +1,18 @@
 //! The demo data set: a legacy tenant (created in 2021, without improved
-//! security) and a current one, each with an administrator. Running the demo
-//! again reuses them and gives both administrators new passwords, since the
-//! old ones were never stored in clear.
+//! security) and a current one, each with an administrator and a generated
+//! fleet of devices, zones, policies, threats and global-list entries.
+//! Running the demo again reuses them and gives both administrators new
+//! passwords, since the old ones were never stored in clear. The generated
+//! data is made only when a tenant is created.
 
 use diesel::prelude::*;
 
+use crate::cli::{self, CliError};
+use crate::db::DbPool;
 use crate::db::schema::users as users_table;
-use crate::db::{DbPool, StorageError};
 use crate::domain::passwords::{self, Password};
 use crate::domain::{tenants, users};
-use crate::{cli, clock};
+use crate::{clock, seed};
 
 pub struct DemoLogin {
     pub tenant_name: String,
@@ -23,6 +26,7 @@ struct DemoTenant {
     email: &'static str,
     first_name: &'static str,
     last_name: &'static str,
+    devices: usize,
 }
 
 const TENANTS: [DemoTenant; 2] = [
@@ -32,6 +36,7 @@ const TENANTS: [DemoTenant; 2] = [
         email: "admin@northwind.example",
         first_name: "Nadia",
         last_name: "Laurent",
+        devices: 250,
     },
     DemoTenant {
         name: "Contoso",
@@ -39,11 +44,12 @@ const TENANTS: [DemoTenant; 2] = [
         email: "admin@contoso.example",
         first_name: "Chris",
         last_name: "Morgan",
+        devices: 1_000,
     },
 ];
 
-pub fn prepare(pool: &DbPool) -> Result<Vec<DemoLogin>, StorageError> {
-    let mut conn = pool.get()?;
+pub fn prepare(pool: &DbPool) -> Result<Vec<DemoLogin>, CliError> {
+    let mut conn = pool.get().map_err(crate::db::StorageError::from)?;
     let mut logins = Vec::new();
     for demo in TENANTS {
         let password = cli::random_password();
@@ -52,7 +58,8 @@ pub fn prepare(pool: &DbPool) -> Result<Vec<DemoLogin>, StorageError> {
             Some(user) => {
                 diesel::update(users_table::table.find(&user.id))
                     .set(users_table::password_hash.eq(Some(hash)))
-                    .execute(&mut conn)?;
+                    .execute(&mut conn)
+                    .map_err(crate::db::StorageError::from)?;
             }
             None => {
                 let created_at = clock::parse_date(demo.created).unwrap_or_else(clock::now);
@@ -70,9 +77,14 @@ pub fn prepare(pool: &DbPool) -> Result<Vec<DemoLogin>, StorageError> {
                     },
                 )
                 .map_err(|err| match err {
-                    users::UserError::Storage(err) => err,
-                    other => StorageError::Migration(other.to_string()),
+                    users::UserError::Storage(err) => CliError::Storage(err),
+                    other => CliError::Usage(other.to_string()),
                 })?;
+                let options = seed::SeedOptions {
+                    devices: demo.devices,
+                    seed: 1,
+                };
+                seed::run(&mut conn, &tenant.id, options, clock::now())?;
             }
         }
         logins.push(DemoLogin {

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod seed;
 pub mod server;
 pub mod state;
 pub mod telemetry;

@@ -13,3 +13,4 @@ mod console_sign_in;
 mod e2e;
 mod migrations;
 mod resource_writes;
+mod seed;
