@@ -60,16 +60,24 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 
 /// Opens the pool for `database_path` and runs pending migrations.
 pub fn connect(database_path: &str) -> Result<DbPool, StorageError> {
-    let manager = ConnectionManager::<DbConnection>::new(database_path);
-    let pool = Pool::builder()
+    // One connection switches the file to WAL and migrates it before the
+    // pool opens the others, so they never race for those locks.
+    let migrator = Pool::builder()
+        .max_size(1)
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(ConnectionManager::<DbConnection>::new(database_path))?;
+    migrator
+        .get()?
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(|err| StorageError::Migration(err.to_string()))?;
+    drop(migrator);
+
+    Ok(Pool::builder()
         .max_size(8)
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(10))
         .connection_customizer(Box::new(SqlitePragmas))
-        .build(manager)?;
-    let mut conn = pool.get()?;
-    conn.run_pending_migrations(MIGRATIONS)
-        .map_err(|err| StorageError::Migration(err.to_string()))?;
-    Ok(pool)
+        .build(ConnectionManager::<DbConnection>::new(database_path))?)
 }
 
 /// Runs `work` with a pooled connection on actix's blocking thread pool, so
