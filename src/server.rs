@@ -116,7 +116,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<Server, StartErro
         }
         App::new()
             .app_data(data.clone())
-            .app_data(web::PayloadConfig::new(api::token::MAX_BODY_BYTES))
+            .app_data(web::PayloadConfig::new(api::body::MAX_BODY_BYTES))
             .wrap(headers)
             .wrap(from_fn(telemetry::log_request))
             .wrap(NormalizePath::trim())

@@ -6,6 +6,7 @@ mod support;
 mod api_rate_limits;
 mod api_token;
 mod api_users;
+mod api_users_write;
 mod console_access;
 mod console_integrations;
 mod console_sign_in;
