@@ -10,4 +10,5 @@ mod api_users_write;
 mod console_access;
 mod console_integrations;
 mod console_sign_in;
+mod console_users;
 mod e2e;
