@@ -3,9 +3,12 @@
 //! message, the shapes of successful responses, and their audit events.
 
 use actix_web::http::StatusCode;
+use aurora_console::db::StorageError;
 use aurora_console::db::schema::{user_invitations, users as users_table};
-use aurora_console::domain::audit::{self, AuditEvent};
-use aurora_console::domain::users::Role;
+use aurora_console::domain::audit::{self, Actor, ActorKind, AuditEvent};
+use aurora_console::domain::tenants;
+use aurora_console::domain::user_changes::{self, UserChangeError};
+use aurora_console::domain::users::{self, Role};
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
@@ -966,4 +969,44 @@ async fn audit_names_the_application_and_no_secret() {
         );
         assert!(!event.details.contains('@'), "{action}: {}", event.details);
     }
+}
+
+#[actix_web::test]
+async fn delete_waits_for_concurrent_change() {
+    let caller = Caller::spawn(&["users:read"]).await;
+    let app = caller.app();
+    let tenant_id = caller.it.tenant_id.clone();
+    let first = caller.get_user(ADMIN_EMAIL).await;
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    let second_id = app.user(&tenant_id, "second-admin@example.test", Role::Administrator);
+    let actor = Actor {
+        kind: ActorKind::Application,
+        id: caller.it.application_id().to_owned(),
+        tenant_id: tenant_id.clone(),
+        source_address: None,
+    };
+
+    // Another request holds the tenant and deletes the first administrator
+    // while this delete of the second one waits for it.
+    let pool = app.pool().clone();
+    let mut holder = app.pool().get().unwrap();
+    let waiting = holder
+        .transaction(|conn| {
+            tenants::lock_for_update(conn, &tenant_id)?;
+            let waiting = std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                user_changes::delete(&mut conn, &actor, &second_id)
+            });
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            users::delete(conn, &first_id)?;
+            Ok::<_, StorageError>(waiting)
+        })
+        .unwrap();
+    let outcome = waiting.join().unwrap();
+
+    assert!(
+        matches!(outcome, Err(UserChangeError::LastAdministratorDeleted)),
+        "{outcome:?}"
+    );
+    assert_eq!(caller.user_count(), 1);
 }
