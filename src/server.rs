@@ -116,7 +116,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<Server, StartErro
         }
         App::new()
             .app_data(data.clone())
-            .app_data(web::PayloadConfig::new(api::token::MAX_BODY_BYTES))
+            .app_data(web::PayloadConfig::new(api::body::MAX_BODY_BYTES))
             .wrap(headers)
             .wrap(from_fn(telemetry::log_request))
             .wrap(NormalizePath::trim())
@@ -165,7 +165,8 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
     console::error::ConsoleError::NotFound(Lang::of_request(&req)).error_response_page()
 }
 
-/// Deletes expired sessions, access tokens and replay records every five minutes.
+/// Deletes expired sessions, access tokens, replay records, invitation and
+/// password-reset links every five minutes.
 fn spawn_purge(data: web::Data<AppState>) {
     actix_web::rt::spawn(async move {
         let mut interval = actix_web::rt::time::interval(Duration::from_secs(300));

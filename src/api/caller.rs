@@ -12,6 +12,7 @@ use super::error::ApiError;
 use crate::clock;
 use crate::db;
 use crate::domain::access_tokens::{self, BearerProblem, Caller};
+use crate::domain::audit::{Actor, ActorKind};
 use crate::domain::privileges::privilege_granting;
 use crate::state::AppState;
 
@@ -24,6 +25,17 @@ impl ApiCaller {
 
     pub fn application_id(&self) -> &str {
         &self.0.application_id
+    }
+
+    /// The application as the actor of audit events, with the request's
+    /// source address.
+    pub fn actor(&self, req: &HttpRequest) -> Actor {
+        Actor {
+            kind: ActorKind::Application,
+            id: self.0.application_id.clone(),
+            tenant_id: self.0.tenant_id.clone(),
+            source_address: req.peer_addr().map(|addr| addr.ip().to_string()),
+        }
     }
 
     /// Passes when the caller holds any of `scopes` (the public documentation

@@ -9,6 +9,8 @@ use serde_json::json;
 use crate::db::StorageError;
 use crate::domain::access_tokens::ExchangeError;
 use crate::domain::auth_token::TokenProblem;
+use crate::domain::invitations::LinkError;
+use crate::domain::user_changes::UserChangeError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -52,6 +54,28 @@ impl From<ExchangeError> for ApiError {
         match err {
             ExchangeError::Rejected(problem) => problem.into(),
             ExchangeError::Storage(err) => ApiError::Internal(err),
+        }
+    }
+}
+
+impl From<UserChangeError> for ApiError {
+    fn from(err: UserChangeError) -> Self {
+        match err {
+            UserChangeError::NotFound => ApiError::NotFound(err.to_string()),
+            UserChangeError::Storage(cause) => ApiError::Internal(cause),
+            other => ApiError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<LinkError> for ApiError {
+    fn from(err: LinkError) -> Self {
+        match err {
+            LinkError::UserNotFound => ApiError::NotFound("User not found".into()),
+            LinkError::AlreadySignedIn => ApiError::BadRequest(
+                "The user has already signed in, so there is nothing to invite them to; request a password reset with POST /users/v2/{email}/resetpassword instead".into(),
+            ),
+            LinkError::Storage(cause) => ApiError::Internal(cause),
         }
     }
 }

@@ -1,12 +1,15 @@
 //! The Endpoint Defense User API v2: token exchange and resources, with the
 //! JSON conventions existing Cylance/Aurora clients depend on.
 
+pub mod body;
 pub mod caller;
 pub mod error;
 pub mod openapi;
 pub mod paging;
 pub mod rate_limit;
 pub mod token;
+pub mod user_links;
+pub mod user_writes;
 pub mod users;
 
 use actix_web::web;
@@ -46,5 +49,10 @@ macro_rules! api_routes {
 api_routes! {
     post "/auth/v2/token" => token::exchange;
     get "/users/v2" => users::list;
+    post "/users/v2" => user_writes::create;
     get "/users/v2/{user}" => users::get;
+    put "/users/v2/{user}" => user_writes::update;
+    delete "/users/v2/{user}" => user_writes::delete;
+    post "/users/v2/{user}/invite" => user_links::invite;
+    post "/users/v2/{user}/resetpassword" => user_links::reset_password;
 }

@@ -1,31 +1,20 @@
 //! `POST /auth/v2/token`: trades a client-signed auth token for an access token.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures_util::StreamExt;
 use serde_json::{Value, json};
 
+use super::body;
 use super::error::ApiError;
 use crate::domain::access_tokens::{self, LIFETIME_SECONDS};
 use crate::state::AppState;
 use crate::{clock, db};
 
-/// Largest request body the token endpoint reads.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
 pub async fn exchange(
     req: HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|_| ApiError::BadRequest("The request body could not be read".into()))?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = body::read_limited(payload).await?;
     let source_address = req
         .peer_addr()
         .map(|addr| addr.ip().to_string())

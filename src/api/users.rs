@@ -1,4 +1,5 @@
-//! `/users/v2`: the tenant's console users.
+//! `GET /users/v2` and `GET /users/v2/{id or email}`: the tenant's console
+//! users, and the user object that the write endpoints return too.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
@@ -8,6 +9,7 @@ use super::error::ApiError;
 use super::paging::{Page, PageLimits, PageRequest};
 use crate::clock::api_timestamp;
 use crate::db;
+use crate::domain::user_zones::{self, ZONE_ROLE_NONE, ZoneAssignment};
 use crate::domain::users::{self, User};
 use crate::state::AppState;
 
@@ -15,9 +17,6 @@ const LIMITS: PageLimits = PageLimits {
     default_size: 10,
     max_size: 200,
 };
-
-/// Zone role "None": users get zone roles only through zone assignments.
-const ZONE_ROLE_NONE: &str = "00000000-0000-0000-0000-000000000000";
 
 #[derive(Debug, Serialize)]
 pub struct UserJson {
@@ -35,11 +34,21 @@ pub struct UserJson {
     role_name: &'static str,
     role_type: &'static str,
     tenant_id: String,
-    zones: Vec<serde_json::Value>,
+    zones: Vec<ZoneJson>,
 }
 
-impl From<User> for UserJson {
-    fn from(user: User) -> Self {
+/// One zone of a user and the user's role in it.
+#[derive(Debug, Serialize)]
+pub struct ZoneJson {
+    id: String,
+    role_name: &'static str,
+    role_type: &'static str,
+}
+
+impl UserJson {
+    /// The user object; users get zone roles only through their zones, so
+    /// the default zone role is always None.
+    pub fn new(user: User, zones: Vec<ZoneAssignment>) -> Self {
         let role = user.role();
         UserJson {
             date_created: api_timestamp(user.created_at),
@@ -56,7 +65,14 @@ impl From<User> for UserJson {
             last_name: user.last_name,
             id: user.id,
             tenant_id: user.tenant_id,
-            zones: Vec::new(),
+            zones: zones
+                .into_iter()
+                .map(|zone| ZoneJson {
+                    id: zone.zone_id,
+                    role_name: zone.role.api_role_name(),
+                    role_type: zone.role.api_role_type(),
+                })
+                .collect(),
         }
     }
 }
@@ -70,10 +86,19 @@ pub async fn list(
     let page = PageRequest::from_request(&req, LIMITS)?;
     let tenant_id = caller.tenant_id().to_owned();
     let (items, total) = db::run(&state.pool, move |conn| {
-        users::list_page(conn, &tenant_id, page.offset(), page.size).map_err(ApiError::from)
+        let (users, total) = users::list_page(conn, &tenant_id, page.offset(), page.size)?;
+        let ids: Vec<String> = users.iter().map(|user| user.id.clone()).collect();
+        let mut zones = user_zones::of_users(conn, &ids)?;
+        let items: Vec<UserJson> = users
+            .into_iter()
+            .map(|user| {
+                let user_zones = zones.remove(&user.id).unwrap_or_default();
+                UserJson::new(user, user_zones)
+            })
+            .collect();
+        Ok::<_, ApiError>((items, total))
     })
     .await?;
-    let items = items.into_iter().map(UserJson::from).collect();
     Ok(HttpResponse::Ok().json(Page::new(page, total, items)))
 }
 
@@ -86,9 +111,13 @@ pub async fn get(
     let tenant_id = caller.tenant_id().to_owned();
     let key = path.into_inner();
     let user = db::run(&state.pool, move |conn| {
-        users::find_in_tenant(conn, &tenant_id, &key).map_err(ApiError::from)
+        let Some(user) = users::find_in_tenant(conn, &tenant_id, &key)? else {
+            return Ok::<_, ApiError>(None);
+        };
+        let zones = user_zones::of_user(conn, &user.id)?;
+        Ok(Some(UserJson::new(user, zones)))
     })
     .await?
     .ok_or_else(|| ApiError::NotFound("User not found".into()))?;
-    Ok(HttpResponse::Ok().json(UserJson::from(user)))
+    Ok(HttpResponse::Ok().json(user))
 }

@@ -39,6 +39,8 @@ fn login_notice(req: &HttpRequest) -> Option<&'static str> {
         Some(t.session_expired)
     } else if query.contains("signed_out=1") {
         Some(t.signed_out)
+    } else if query.contains("password_set=1") {
+        Some(t.password_set)
     } else {
         None
     }

@@ -1,5 +1,5 @@
-//! The server-rendered console: sign-in, dashboard and Settings >
-//! Integrations. Handlers parse the form, rely on the session extractors for
+//! The server-rendered console: sign-in, dashboard, Settings > Integrations,
+//! Settings > Users, and the public pages of invitation links. Handlers parse the form, rely on the session extractors for
 //! authorization, call one domain function and render one template.
 
 pub mod assets;
@@ -8,8 +8,10 @@ pub mod error;
 pub mod forms;
 pub mod home;
 pub mod integrations;
+pub mod invitations;
 pub mod pages;
 pub mod session;
+pub mod users;
 
 use actix_web::web;
 
@@ -21,6 +23,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/language/{code}", web::get().to(home::set_language))
         .route("/dashboard", web::get().to(home::dashboard))
         .route("/settings", web::get().to(home::settings))
+        .route("/settings/users", web::get().to(users::list))
+        .route("/invitations/{token}", web::get().to(invitations::page))
+        .route(
+            "/invitations/{token}",
+            web::post().to(invitations::set_password),
+        )
         .route("/settings/integrations", web::get().to(integrations::list))
         .route(
             "/settings/integrations",

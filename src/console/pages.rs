@@ -146,6 +146,50 @@ pub struct MessagePage {
     pub link: Option<(&'static str, &'static str)>,
 }
 
+/// One console user as a row of the Users page.
+pub struct UserRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub status: &'static str,
+    pub last_sign_in: Option<String>,
+}
+
+/// One pending invitation or password-reset link.
+pub struct LinkRow {
+    pub user_id: String,
+    pub email: String,
+    pub kind: &'static str,
+    /// The whole link, token included; `None` when it cannot be opened.
+    pub url: Option<String>,
+    pub expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub t: &'static Texts,
+    pub nav: Option<Nav>,
+    pub current_path: String,
+    pub users: Vec<UserRow>,
+    pub links: Vec<LinkRow>,
+}
+
+/// The public page of an invitation or password-reset link.
+#[derive(Template)]
+#[template(path = "set_password.html")]
+pub struct SetPasswordPage {
+    pub t: &'static Texts,
+    pub nav: Option<Nav>,
+    pub current_path: String,
+    pub title: &'static str,
+    pub email: String,
+    pub action: String,
+    pub csrf_token: String,
+    pub error: Option<&'static str>,
+}
+
 /// Renders a page as a no-store HTML response.
 pub fn render(
     status: actix_web::http::StatusCode,

@@ -102,10 +102,11 @@ pub fn is_ready(conn: &mut DbConnection) -> bool {
     conn.batch_execute("SELECT 1").is_ok()
 }
 
-/// Deletes expired sessions, access tokens and replay records.
+/// Deletes expired sessions, access tokens, replay records and
+/// invitation or password-reset links.
 pub fn purge_expired(conn: &mut DbConnection, now: i64) -> Result<usize, StorageError> {
     use diesel::prelude::*;
-    use schema::{access_tokens, console_sessions, used_auth_token_ids};
+    use schema::{access_tokens, console_sessions, used_auth_token_ids, user_invitations};
 
     let sessions =
         diesel::delete(console_sessions::table.filter(console_sessions::expires_at.le(now)))
@@ -115,7 +116,10 @@ pub fn purge_expired(conn: &mut DbConnection, now: i64) -> Result<usize, Storage
     let ids =
         diesel::delete(used_auth_token_ids::table.filter(used_auth_token_ids::expires_at.le(now)))
             .execute(conn)?;
-    Ok(sessions + tokens + ids)
+    let links =
+        diesel::delete(user_invitations::table.filter(user_invitations::expires_at.le(now)))
+            .execute(conn)?;
+    Ok(sessions + tokens + ids + links)
 }
 
 /// True when `err` is a unique-constraint violation.

@@ -270,3 +270,29 @@ diesel::allow_tables_to_appear_in_same_query!(
     memory_protection_events,
     device_delete_requests,
 );
+
+diesel::table! {
+    user_zones (user_id, zone_id) {
+        user_id -> Text,
+        tenant_id -> Text,
+        zone_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    user_invitations (id) {
+        id -> Text,
+        token_hash -> Text,
+        token_sealed -> Binary,
+        tenant_id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::joinable!(user_zones -> users (user_id));
+diesel::joinable!(user_invitations -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, user_zones, user_invitations);

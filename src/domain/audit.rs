@@ -45,6 +45,13 @@ pub enum Action {
     SecretRegenerated,
     ApplicationDeleted,
     ImprovedSecurityEnabled,
+    UserCreated,
+    UserUpdated,
+    UserDeleted,
+    UserInvited,
+    PasswordResetRequested,
+    InvitationAccepted,
+    PasswordResetCompleted,
 }
 
 impl Action {
@@ -58,6 +65,13 @@ impl Action {
             Action::SecretRegenerated => "application.secret_regenerated",
             Action::ApplicationDeleted => "application.deleted",
             Action::ImprovedSecurityEnabled => "tenant.improved_security_enabled",
+            Action::UserCreated => "user.created",
+            Action::UserUpdated => "user.updated",
+            Action::UserDeleted => "user.deleted",
+            Action::UserInvited => "user.invited",
+            Action::PasswordResetRequested => "user.password_reset_requested",
+            Action::InvitationAccepted => "user.invitation_accepted",
+            Action::PasswordResetCompleted => "user.password_reset_completed",
         }
     }
 }

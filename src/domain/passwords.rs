@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
 
-/// Shortest password the command line accepts for a new account.
+/// Shortest password, in characters, that the command line and the
+/// invitation pages accept.
 pub const MIN_LENGTH: usize = 12;
 
 /// A password in clear, from a form or standard input. Prints nothing.

@@ -11,7 +11,8 @@
 //! Both values are sealed with XChaCha20-Poly1305 under the key-encryption key
 //! (KEK), which lives outside the database. The associated data binds each
 //! sealed value to its purpose, tenant and application, so a sealed value
-//! copied onto another row fails to open.
+//! copied onto another row fails to open. Invitation and password-reset
+//! tokens are sealed the same way, bound to their tenant and user.
 
 use std::fmt;
 use std::fs;
@@ -28,6 +29,7 @@ use crate::crypto;
 const SEALED_VERSION: u8 = 1;
 const NONCE_LEN: usize = 24;
 const SECRET_BYTES: usize = 64;
+const INVITATION_TOKEN_BYTES: usize = 32;
 
 /// Where the KEK came from, for the start-up log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,6 +179,19 @@ impl KeyEncryptionKey {
         let bytes = self.open(&binding.aad("viewable-secret"), sealed)?;
         Some(ApplicationSecret(String::from_utf8(bytes).ok()?))
     }
+
+    pub fn seal_invitation_token(&self, binding: &UserBinding, token: &InvitationToken) -> Vec<u8> {
+        self.seal(&binding.aad("invitation-token"), token.0.as_bytes())
+    }
+
+    pub fn open_invitation_token(
+        &self,
+        binding: &UserBinding,
+        sealed: &[u8],
+    ) -> Option<InvitationToken> {
+        let bytes = self.open(&binding.aad("invitation-token"), sealed)?;
+        Some(InvitationToken(String::from_utf8(bytes).ok()?))
+    }
 }
 
 /// The tenant and application a sealed value belongs to.
@@ -190,6 +205,21 @@ impl Binding<'_> {
         format!(
             "aurora-console/{purpose}/v1/tenant={}/application={}",
             self.tenant_id, self.application_id
+        )
+    }
+}
+
+/// The tenant and user a sealed invitation token belongs to.
+pub struct UserBinding<'a> {
+    pub tenant_id: &'a str,
+    pub user_id: &'a str,
+}
+
+impl UserBinding<'_> {
+    fn aad(&self, purpose: &str) -> String {
+        format!(
+            "aurora-console/{purpose}/v1/tenant={}/user={}",
+            self.tenant_id, self.user_id
         )
     }
 }
@@ -280,6 +310,37 @@ impl fmt::Debug for SigningKey {
     }
 }
 
+/// The token of an invitation or password-reset link: 32 bytes from the OS
+/// random source as 43 URL-safe base64 characters. `Debug` prints nothing.
+pub struct InvitationToken(String);
+
+impl InvitationToken {
+    pub fn generate() -> Self {
+        Self(crypto::random_token::<INVITATION_TOKEN_BYTES>())
+    }
+
+    /// Wraps the token taken from a link's path.
+    pub fn from_link(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+
+    /// The characters to put in the link.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Lower-case hex SHA-256 of the token, the form stored to find its link.
+    pub fn lookup_hash(&self) -> String {
+        crypto::sha256_hex(self.0.as_bytes())
+    }
+}
+
+impl fmt::Debug for InvitationToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InvitationToken(..)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +381,33 @@ mod tests {
         );
         assert!(kek.open_secret(&other, &sealed).is_none());
         assert!(kek.open_signing_key(&mine, &sealed).is_none());
+    }
+
+    #[test]
+    fn sealed_invitation_token_opens_only_for_its_user() {
+        let kek = KeyEncryptionKey::from_bytes(&[9; 32]);
+        let token = InvitationToken::generate();
+        assert_eq!(token.expose().len(), 43);
+        let mine = UserBinding {
+            tenant_id: "t1",
+            user_id: "u1",
+        };
+        let other_user = UserBinding {
+            tenant_id: "t1",
+            user_id: "u2",
+        };
+        let other_tenant = UserBinding {
+            tenant_id: "t2",
+            user_id: "u1",
+        };
+        let sealed = kek.seal_invitation_token(&mine, &token);
+        assert_eq!(
+            kek.open_invitation_token(&mine, &sealed).unwrap().expose(),
+            token.expose()
+        );
+        assert!(kek.open_invitation_token(&other_user, &sealed).is_none());
+        assert!(kek.open_invitation_token(&other_tenant, &sealed).is_none());
+        assert_eq!(format!("{token:?}"), "InvitationToken(..)");
     }
 
     #[test]

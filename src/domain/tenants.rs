@@ -52,6 +52,20 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Tenant>, Storage
         .optional()?)
 }
 
+/// Writes the tenant row without changing it, so that the rest of the
+/// caller's transaction runs alone among the tenant's writers: SQLite takes
+/// its database write lock and PostgreSQL locks the row until commit. Rules
+/// that count rows before changing them, such as keeping one administrator,
+/// rely on it. Call it first in the transaction: a SQLite transaction that
+/// read before it may fail with "database is locked" when another writer
+/// committed in between.
+pub fn lock_for_update(conn: &mut DbConnection, tenant_id: &str) -> Result<(), StorageError> {
+    diesel::update(tenants::table.find(tenant_id))
+        .set(tenants::name.eq(tenants::name))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Turns improved security on and deletes every viewable secret of the
 /// tenant, in one transaction. There is no inverse: the database refuses to
 /// turn the flag off again. Returns false when it was already on.

@@ -16,6 +16,14 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order of their User API GUIDs.
+    pub const ALL: [Role; 4] = [
+        Role::User,
+        Role::Administrator,
+        Role::ReadOnly,
+        Role::ZoneManager,
+    ];
+
     /// The stored and command-line name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -45,6 +53,15 @@ impl Role {
             Role::ReadOnly => "00000000-0000-0000-0000-000000000003",
             Role::ZoneManager => "00000000-0000-0000-0000-000000000004",
         }
+    }
+
+    /// The role whose User API GUID is `guid`, given in any case, with or
+    /// without dashes.
+    pub fn from_api_role_type(guid: &str) -> Option<Role> {
+        let guid = ids::parse_guid(guid)?;
+        Role::ALL
+            .into_iter()
+            .find(|role| role.api_role_type() == guid)
     }
 
     /// The role name of the User API (`role_name`).
@@ -238,6 +255,62 @@ pub fn find_in_tenant(
     Ok(query.first(conn).optional()?)
 }
 
+/// Finds a user of `tenant_id` by its canonical GUID only.
+pub fn find_by_id_in_tenant(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    id: &str,
+) -> Result<Option<User>, StorageError> {
+    Ok(users::table
+        .filter(users::tenant_id.eq(tenant_id))
+        .filter(users::id.eq(id))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// New values for a user's address, names and role.
+pub struct ProfileChange<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub role: Role,
+    pub now: i64,
+}
+
+/// Replaces the user's address, names and role.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    user_id: &str,
+    change: ProfileChange<'_>,
+) -> Result<(), UserError> {
+    if !is_plausible_email(change.email) {
+        return Err(UserError::InvalidEmail(change.email.trim().to_owned()));
+    }
+    let updated = diesel::update(users::table.find(user_id))
+        .set((
+            users::email.eq(change.email.trim()),
+            users::email_normalized.eq(normalize_email(change.email)),
+            users::first_name.eq(change.first_name.trim()),
+            users::last_name.eq(change.last_name.trim()),
+            users::role.eq(change.role.as_str()),
+            users::modified_at.eq(change.now),
+        ))
+        .execute(conn);
+    match updated {
+        Ok(_) => Ok(()),
+        Err(err) if is_unique_violation(&err) => Err(UserError::EmailTaken),
+        Err(err) => Err(UserError::Storage(err.into())),
+    }
+}
+
+/// Deletes the user; its zone assignments and pending links go with it
+/// through the foreign keys.
+pub fn delete(conn: &mut DbConnection, user_id: &str) -> Result<(), StorageError> {
+    diesel::delete(users::table.find(user_id)).execute(conn)?;
+    Ok(())
+}
+
 /// One page of a tenant's users, newest first, and the tenant's total.
 pub fn list_page(
     conn: &mut DbConnection,
@@ -257,6 +330,28 @@ pub fn list_page(
         .select(User::as_select())
         .load(conn)?;
     Ok((page, total))
+}
+
+/// Every user of the tenant, newest first.
+pub fn list_all(conn: &mut DbConnection, tenant_id: &str) -> Result<Vec<User>, StorageError> {
+    Ok(users::table
+        .filter(users::tenant_id.eq(tenant_id))
+        .order((users::created_at.desc(), users::id.desc()))
+        .select(User::as_select())
+        .load(conn)?)
+}
+
+/// How many administrators of the tenant have a password, and so can sign in.
+pub fn count_active_administrators(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+) -> Result<i64, StorageError> {
+    Ok(users::table
+        .filter(users::tenant_id.eq(tenant_id))
+        .filter(users::role.eq(Role::Administrator.as_str()))
+        .filter(users::password_hash.is_not_null())
+        .count()
+        .get_result(conn)?)
 }
 
 pub fn record_login(conn: &mut DbConnection, user_id: &str, now: i64) -> Result<(), StorageError> {

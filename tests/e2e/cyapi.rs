@@ -1,6 +1,7 @@
 //! Runs the unmodified `cyapi` Python client (PyPI package `cyapi` 1.0.20)
-//! against the real server, then checks that the application secret it used
-//! appears in neither the server's log nor any file of its data directory.
+//! against the real server: listing users, then changing them. The first
+//! test also checks that the application secret it used appears in neither
+//! the server's log nor any file of its data directory.
 
 use std::fs::{self, File};
 use std::io::ErrorKind;
@@ -15,6 +16,10 @@ use super::is_url_safe_base64;
 use super::server::TestServer;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/compat/cyapi_users.py");
+const WRITES_SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/compat/cyapi_user_writes.py"
+);
 
 /// Upper bound for the whole script. cyapi 1.0.20 retries 5xx responses and
 /// refused connections up to 250 times with back-off, so a broken server would
@@ -29,43 +34,8 @@ async fn cyapi_client_lists_users() {
         .tempdir()
         .unwrap_or_else(|error| panic!("failed to create a temporary directory: {error}"));
     let secret_path = scratch_dir.path().join("application-secret");
-    let stdout_path = scratch_dir.path().join("script-stdout.txt");
-    let stderr_path = scratch_dir.path().join("script-stderr.txt");
-
-    // The password and the secret travel through the environment and a file,
-    // never through the command line, where other users could read them.
-    let mut child = Command::new("python3")
-        .arg(SCRIPT)
-        .env("AURORA_BASE_URL", server.base_url())
-        .env("AURORA_ADMIN_EMAIL", server.admin_email())
-        .env("AURORA_ADMIN_PASSWORD", server.admin_password())
-        .env("AURORA_SECRET_OUT", &secret_path)
-        .env("PYTHONUNBUFFERED", "1")
-        .stdin(Stdio::null())
-        .stdout(create_file(&stdout_path))
-        .stderr(create_file(&stderr_path))
-        .spawn()
-        .unwrap_or_else(|error| {
-            panic!(
-                "failed to start python3: {error}; install Python 3 with \
-                 `pip install cyapi==1.0.20`"
-            )
-        });
-    let exit_status = wait_with_timeout(&mut child, SCRIPT_TIMEOUT).await;
-
-    let stdout = read_lossy(&stdout_path);
-    let report = format!(
-        "--- script stdout ---\n{stdout}\n--- script stderr ---\n{}\n--- server log ---\n{}",
-        read_lossy(&stderr_path),
-        server.log()
-    );
-    let Some(exit_status) = exit_status else {
-        panic!("cyapi_users.py was killed after running for {SCRIPT_TIMEOUT:?}\n{report}");
-    };
-    assert!(
-        exit_status.success(),
-        "cyapi_users.py exited with {exit_status}\n{report}"
-    );
+    let ScriptRun { stdout, report } =
+        run_script(&server, SCRIPT, scratch_dir.path(), &secret_path).await;
     assert!(
         stdout.contains(server.admin_email()),
         "cyapi_users.py succeeded but did not print the Administrator's e-mail\n{report}"
@@ -131,6 +101,105 @@ async fn cyapi_client_lists_users() {
         !contains_bytes(&log, server.admin_password().as_bytes()),
         "the server log contains the Administrator's password"
     );
+}
+
+#[actix_web::test]
+async fn cyapi_client_changes_users() {
+    let server = TestServer::start().await;
+    // The zone the script assigns a user to; it must exist in the tenant.
+    crate::support::insert_zone(
+        &server
+            .data_dir()
+            .join("aurora.sqlite3")
+            .display()
+            .to_string(),
+        server.tenant_id(),
+        "d27ff5c4-5c0d-4f56-a00d-a1fb297e440e",
+        "Compatibility zone",
+    );
+    let scratch_dir = tempfile::Builder::new()
+        .prefix("aurora-e2e-cyapi-writes-")
+        .tempdir()
+        .unwrap_or_else(|error| panic!("failed to create a temporary directory: {error}"));
+    let secret_path = scratch_dir.path().join("application-secret");
+    let ScriptRun { stdout, report } =
+        run_script(&server, WRITES_SCRIPT, scratch_dir.path(), &secret_path).await;
+
+    for step in [
+        "create_user: created user",
+        "create_user: created administrator",
+        "update_user: first name and zone stored",
+        "send_invite_email: accepted",
+        "send_password_reset_email: accepted",
+        "delete_user: user deleted",
+    ] {
+        assert!(stdout.contains(step), "no {step:?} in the output\n{report}");
+    }
+    let secret = fs::read_to_string(&secret_path)
+        .unwrap_or_else(|error| panic!("failed to read the secret file: {error}\n{report}"));
+    assert!(
+        !contains_bytes(&read_bytes(server.log_path()), secret.trim().as_bytes()),
+        "the server log contains the secret"
+    );
+}
+
+/// What a compatibility script printed, and a report for failure messages.
+struct ScriptRun {
+    stdout: String,
+    report: String,
+}
+
+/// Runs `script` against `server` with the Administrator's credentials and
+/// panics unless it exits 0 within [`SCRIPT_TIMEOUT`]. The script writes the
+/// secret of the application it creates to `secret_path`.
+async fn run_script(
+    server: &TestServer,
+    script: &str,
+    scratch_dir: &Path,
+    secret_path: &Path,
+) -> ScriptRun {
+    let name = Path::new(script)
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stdout_path = scratch_dir.join("script-stdout.txt");
+    let stderr_path = scratch_dir.join("script-stderr.txt");
+
+    // The password and the secret travel through the environment and a file,
+    // never through the command line, where other users could read them.
+    let mut child = Command::new("python3")
+        .arg(script)
+        .env("AURORA_BASE_URL", server.base_url())
+        .env("AURORA_ADMIN_EMAIL", server.admin_email())
+        .env("AURORA_ADMIN_PASSWORD", server.admin_password())
+        .env("AURORA_SECRET_OUT", secret_path)
+        .env("PYTHONUNBUFFERED", "1")
+        .stdin(Stdio::null())
+        .stdout(create_file(&stdout_path))
+        .stderr(create_file(&stderr_path))
+        .spawn()
+        .unwrap_or_else(|error| {
+            panic!(
+                "failed to start python3: {error}; install Python 3 with \
+                 `pip install cyapi==1.0.20`"
+            )
+        });
+    let exit_status = wait_with_timeout(&mut child, SCRIPT_TIMEOUT).await;
+
+    let stdout = read_lossy(&stdout_path);
+    let report = format!(
+        "--- script stdout ---\n{stdout}\n--- script stderr ---\n{}\n--- server log ---\n{}",
+        read_lossy(&stderr_path),
+        server.log()
+    );
+    let Some(exit_status) = exit_status else {
+        panic!("{name} was killed after running for {SCRIPT_TIMEOUT:?}\n{report}");
+    };
+    assert!(
+        exit_status.success(),
+        "{name} exited with {exit_status}\n{report}"
+    );
+    ScriptRun { stdout, report }
 }
 
 /// Waits for `child` to exit. Kills it and returns `None` once `timeout` has

@@ -426,3 +426,25 @@ pub async fn api_get(app: &TestApp, access_token: &str, path: &str) -> Response 
         body: String::from_utf8_lossy(&body).into_owned(),
     }
 }
+
+/// Inserts a zone with a chosen id into the SQLite file at `database_path`,
+/// for tests that assign users to zones before the zone API is at hand.
+pub fn insert_zone(database_path: &str, tenant_id: &str, zone_id: &str, name: &str) {
+    use aurora_console::db::schema::zones;
+    use diesel::prelude::*;
+    let pool = aurora_console::db::connect(database_path).unwrap();
+    let now = aurora_console::clock::now();
+    diesel::insert_into(zones::table)
+        .values((
+            zones::id.eq(zone_id),
+            zones::tenant_id.eq(tenant_id),
+            zones::name.eq(name),
+            zones::name_normalized.eq(name.to_lowercase()),
+            zones::criticality.eq("Normal"),
+            zones::update_type.eq("Production"),
+            zones::created_at.eq(now),
+            zones::modified_at.eq(now),
+        ))
+        .execute(&mut pool.get().unwrap())
+        .unwrap();
+}

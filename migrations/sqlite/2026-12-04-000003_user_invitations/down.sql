@@ -1,0 +1,2 @@
+DROP TABLE user_invitations;
+DROP TABLE user_zones;
