@@ -118,7 +118,7 @@ fn env(name: &str) -> Option<String> {
 /// The defaults of [`Limits`], each replaceable by an environment variable.
 fn rate_limits_from_env() -> Result<Limits, ConfigError> {
     let mut limits = Limits::default();
-    let fields: [(&'static str, &mut u32); 4] = [
+    let fields: [(&'static str, &mut u32); 5] = [
         (
             "AURORA_LIMIT_EXCHANGES_PER_APPLICATION",
             &mut limits.exchanges_per_application,
@@ -134,6 +134,10 @@ fn rate_limits_from_env() -> Result<Limits, ConfigError> {
         (
             "AURORA_LIMIT_REQUESTS_PER_TOKEN",
             &mut limits.requests_per_token,
+        ),
+        (
+            "AURORA_LIMIT_BAD_TOKENS_PER_ADDRESS",
+            &mut limits.bad_tokens_per_address,
         ),
     ];
     for (name, field) in fields {

@@ -780,3 +780,33 @@ async fn secret_and_tokens_are_not_stored_or_logged() {
     let (_, signature) = jwt.rsplit_once('.').unwrap();
     integration.app.assert_not_stored_or_logged(signature);
 }
+
+#[actix_web::test]
+async fn critical_header_extensions_are_rejected() {
+    let integration = Integration::spawn(&["users:read"]).await;
+    let header = json!({ "alg": "HS256", "typ": "JWT", "crit": ["exp"] });
+    let claims = integration.claims();
+    let input = signing_input(&header, &claims);
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(integration.created.secret.as_bytes()).unwrap();
+    mac.update(input.as_bytes());
+    let jwt = format!("{input}.{}", base64url(&mac.finalize().into_bytes()));
+    let body = json!({ "auth_token": jwt }).to_string();
+    let response = post_token_body(&integration.app, body, "application/json").await;
+    assert_eq!(
+        error_message(&response, StatusCode::UNAUTHORIZED),
+        "Unauthorized: the auth token's header lists critical extensions ('crit'), which this server does not support"
+    );
+}
+
+#[actix_web::test]
+async fn overlong_jti_is_named_as_too_long() {
+    let integration = Integration::spawn(&["users:read"]).await;
+    let mut claims = integration.claims();
+    claims["jti"] = json!("j".repeat(257));
+    let response = integration.exchange(&claims).await;
+    assert_eq!(
+        error_message(&response, StatusCode::UNAUTHORIZED),
+        "Unauthorized: the auth token's 'jti' claim is longer than 256 characters"
+    );
+}

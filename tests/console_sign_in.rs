@@ -325,3 +325,27 @@ async fn request_log_names_route_not_path() {
         "passwords must not be logged"
     );
 }
+
+#[actix_web::test]
+async fn language_switch_refuses_paths_browsers_rewrite() {
+    let app = TestApp::spawn().await;
+    let mut browser = app.browser();
+    // Browsers drop tabs and newlines from URLs, so "/\t/host" becomes "//host".
+    for next in [
+        "/%09/evil.example/",
+        "/%0d%0aX:%20y",
+        "/%0a/evil.example",
+        "/ok%20path",
+    ] {
+        let response = browser.get(&format!("/language/fr?next={next}")).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(response.location(), Some("/dashboard"), "{next}");
+    }
+    let response = browser
+        .get("/language/fr?next=/settings/integrations?notice=saved")
+        .await;
+    assert_eq!(
+        response.location(),
+        Some("/settings/integrations?notice=saved")
+    );
+}

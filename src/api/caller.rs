@@ -73,6 +73,10 @@ impl FromRequest for ApiCaller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer_token(req);
+        let address = req
+            .peer_addr()
+            .map(|addr| addr.ip().to_string())
+            .unwrap_or_default();
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let token = token.ok_or_else(|| {
@@ -87,6 +91,9 @@ impl FromRequest for ApiCaller {
                 access_tokens::authenticate(conn, &token, now).map_err(ApiError::from)
             })
             .await?;
+            if found.is_err() {
+                state.rate_limiter.bad_token(&address)?;
+            }
             match found {
                 Ok(caller) => Ok(ApiCaller(caller)),
                 Err(BearerProblem::Expired) => Err(ApiError::unauthorized(

@@ -20,13 +20,18 @@ const SWEEP_THRESHOLD: usize = 10_000;
 pub struct Limits {
     /// Successful token exchanges per application.
     pub exchanges_per_application: u32,
-    /// Failed token exchanges per source address; once reached, every
-    /// exchange from that address waits for the next window.
+    /// Failed token exchanges per source address and application (`sub`);
+    /// once reached, exchanges for that application from that address wait
+    /// for the next window. Other applications behind the same address, such
+    /// as clients of a shared proxy, are not affected.
     pub failed_exchanges_per_address: u32,
     /// Token exchanges of any outcome per source address.
     pub exchanges_per_address: u32,
     /// Resource requests per access token.
     pub requests_per_token: u32,
+    /// Requests with an unknown or expired bearer token per source address;
+    /// past it they get 429 rather than 401.
+    pub bad_tokens_per_address: u32,
 }
 
 impl Default for Limits {
@@ -39,6 +44,7 @@ impl Default for Limits {
             failed_exchanges_per_address: 60,
             exchanges_per_address: 3_000,
             requests_per_token: 10_000,
+            bad_tokens_per_address: 600,
         }
     }
 }
@@ -49,15 +55,21 @@ enum Counter {
     AddressFailures,
     AddressExchanges,
     TokenRequests,
+    AddressBadTokens,
 }
 
 impl Counter {
     fn describe(self) -> &'static str {
         match self {
             Counter::ApplicationExchanges => "token exchanges per application per minute",
-            Counter::AddressFailures => "failed token exchanges per source address per minute",
+            Counter::AddressFailures => {
+                "failed token exchanges per source address and application per minute"
+            }
             Counter::AddressExchanges => "token exchanges per source address per minute",
             Counter::TokenRequests => "requests per access token per minute",
+            Counter::AddressBadTokens => {
+                "requests with an invalid access token per source address per minute"
+            }
         }
     }
 }
@@ -69,31 +81,50 @@ struct Window {
 
 pub struct RateLimiter {
     limits: Limits,
-    windows: Mutex<HashMap<(Counter, String), Window>>,
+    windows: Mutex<Windows>,
+}
+
+struct Windows {
+    by_key: HashMap<(Counter, String), Window>,
+    last_sweep: Instant,
 }
 
 impl RateLimiter {
     pub fn new(limits: Limits) -> Self {
         Self {
             limits,
-            windows: Mutex::new(HashMap::new()),
+            windows: Mutex::new(Windows {
+                by_key: HashMap::new(),
+                last_sweep: Instant::now(),
+            }),
         }
     }
 
-    /// Counts one event; over `limit`, returns the 429 to answer instead.
+    /// Counts `add` events; at `limit` already, returns the 429 to answer
+    /// instead and counts nothing.
     fn hit(&self, counter: Counter, key: &str, limit: u32, add: u32) -> Result<(), ApiError> {
         let now = Instant::now();
         let mut windows = self
             .windows
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() > SWEEP_THRESHOLD {
-            windows.retain(|_, window| now.duration_since(window.started) < WINDOW);
+        // Sweep at most once a window, so a flood of distinct keys costs one
+        // pass per minute rather than one per request.
+        if windows.by_key.len() > SWEEP_THRESHOLD
+            && now.duration_since(windows.last_sweep) >= WINDOW
+        {
+            windows
+                .by_key
+                .retain(|_, window| now.duration_since(window.started) < WINDOW);
+            windows.last_sweep = now;
         }
-        let window = windows.entry((counter, key.to_owned())).or_insert(Window {
-            started: now,
-            count: 0,
-        });
+        let window = windows
+            .by_key
+            .entry((counter, key.to_owned()))
+            .or_insert(Window {
+                started: now,
+                count: 0,
+            });
         if now.duration_since(window.started) >= WINDOW {
             *window = Window {
                 started: now,
@@ -117,12 +148,21 @@ impl RateLimiter {
         Ok(())
     }
 
-    /// Checks, before any work, that `address` may attempt an exchange.
-    pub fn before_exchange(&self, address: &str) -> Result<(), ApiError> {
+    /// Checks, before any work, that `address` may attempt an exchange for
+    /// `application` (the token's unverified `sub`, "" when unreadable), and
+    /// that the application has not used up its exchanges.
+    pub fn before_exchange(&self, address: &str, application: &str) -> Result<(), ApiError> {
+        let failures_key = format!("{address} {application}");
         self.hit(
             Counter::AddressFailures,
-            address,
+            &failures_key,
             self.limits.failed_exchanges_per_address,
+            0,
+        )?;
+        self.hit(
+            Counter::ApplicationExchanges,
+            application,
+            self.limits.exchanges_per_application,
             0,
         )?;
         self.hit(
@@ -133,17 +173,28 @@ impl RateLimiter {
         )
     }
 
-    /// Counts a rejected exchange against its source address.
-    pub fn exchange_failed(&self, address: &str) {
-        let _ = self.hit(Counter::AddressFailures, address, u32::MAX, 1);
+    /// Counts a rejected exchange against its source address and application.
+    pub fn exchange_failed(&self, address: &str, application: &str) {
+        let _ = self.hit(
+            Counter::AddressFailures,
+            &format!("{address} {application}"),
+            u32::MAX,
+            1,
+        );
     }
 
     /// Counts a successful exchange against its application.
-    pub fn exchange_succeeded(&self, application_id: &str) -> Result<(), ApiError> {
+    pub fn exchange_succeeded(&self, application_id: &str) {
+        let _ = self.hit(Counter::ApplicationExchanges, application_id, u32::MAX, 1);
+    }
+
+    /// Counts a request whose bearer token was unknown or expired; past the
+    /// limit, returns the 429 to answer instead of the 401.
+    pub fn bad_token(&self, address: &str) -> Result<(), ApiError> {
         self.hit(
-            Counter::ApplicationExchanges,
-            application_id,
-            self.limits.exchanges_per_application,
+            Counter::AddressBadTokens,
+            address,
+            self.limits.bad_tokens_per_address,
             1,
         )
     }
@@ -164,19 +215,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn failures_block_the_address_but_not_others() {
+    fn failures_block_only_that_address_and_application() {
         let limiter = RateLimiter::new(Limits {
             failed_exchanges_per_address: 2,
             ..Limits::default()
         });
-        limiter.before_exchange("10.0.0.1").unwrap();
-        limiter.exchange_failed("10.0.0.1");
-        limiter.exchange_failed("10.0.0.1");
-        let err = limiter.before_exchange("10.0.0.1").unwrap_err();
+        limiter.before_exchange("10.0.0.1", "app-a").unwrap();
+        limiter.exchange_failed("10.0.0.1", "app-a");
+        limiter.exchange_failed("10.0.0.1", "app-a");
+        let err = limiter.before_exchange("10.0.0.1", "app-a").unwrap_err();
         assert!(err.to_string().starts_with(
-            "Too many requests: the limit of 2 failed token exchanges per source address per minute was reached"
+            "Too many requests: the limit of 2 failed token exchanges per source address and application per minute was reached"
         ));
-        limiter.before_exchange("10.0.0.2").unwrap();
+        limiter.before_exchange("10.0.0.1", "app-b").unwrap();
+        limiter.before_exchange("10.0.0.2", "app-a").unwrap();
+    }
+
+    #[test]
+    fn application_at_limit_is_refused_before_work() {
+        let limiter = RateLimiter::new(Limits {
+            exchanges_per_application: 1,
+            ..Limits::default()
+        });
+        limiter.before_exchange("10.0.0.1", "app-a").unwrap();
+        limiter.exchange_succeeded("app-a");
+        assert!(limiter.before_exchange("10.0.0.2", "app-a").is_err());
+        limiter.before_exchange("10.0.0.2", "app-b").unwrap();
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::body;
 use super::error::ApiError;
 use crate::domain::access_tokens::{self, LIFETIME_SECONDS};
+use crate::domain::auth_token;
 use crate::state::AppState;
 use crate::{clock, db};
 
@@ -20,8 +21,16 @@ pub async fn exchange(
         .map(|addr| addr.ip().to_string())
         .unwrap_or_default();
     let limiter = &state.rate_limiter;
-    limiter.before_exchange(&source_address)?;
-    let jwt = auth_token_of(&body).inspect_err(|_| limiter.exchange_failed(&source_address))?;
+    let jwt = auth_token_of(&body);
+    // The unverified `sub` only keys the limits: an attacker who forges it
+    // can exhaust nothing but its own failure budget from its own address.
+    let application = jwt
+        .as_deref()
+        .ok()
+        .and_then(auth_token::unverified_subject)
+        .unwrap_or_default();
+    limiter.before_exchange(&source_address, &application)?;
+    let jwt = jwt.inspect_err(|_| limiter.exchange_failed(&source_address, &application))?;
     let now = clock::now();
     let kek = state.kek.clone();
     let address = source_address.clone();
@@ -31,13 +40,11 @@ pub async fn exchange(
     .await
     .inspect_err(|err| {
         if let access_tokens::ExchangeError::Rejected(problem) = err {
-            limiter.exchange_failed(&source_address);
-            tracing::info!(problem = ?problem, "auth token rejected");
+            limiter.exchange_failed(&source_address, &application);
+            tracing::info!(problem = %problem.log_label(), "auth token rejected");
         }
     })?;
-    // NOTE: the token is already stored when this limit rejects the
-    // exchange; it is never handed out and expires unused.
-    limiter.exchange_succeeded(&issued.application_id)?;
+    limiter.exchange_succeeded(&issued.application_id);
     tracing::info!(
         application_id = %issued.application_id,
         tenant_id = %issued.tenant_id,

@@ -48,6 +48,15 @@ pub struct LanguageQuery {
     next: Option<String>,
 }
 
+/// True for a path on this site: it starts with one `/`, and holds only
+/// visible ASCII, since browsers drop tabs and newlines from URLs (turning
+/// `/\t/host` into `//host`, another site) and a header cannot carry them.
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+}
+
 /// Stores the chosen language in a cookie and returns to the page the user
 /// was on. Only local paths are followed, so the link cannot redirect off-site.
 pub async fn set_language(
@@ -58,7 +67,7 @@ pub async fn set_language(
     let next = query
         .next
         .as_deref()
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .filter(|path| is_local_path(path))
         .unwrap_or("/dashboard")
         .to_owned();
     let mut response = pages::see_other(&next);

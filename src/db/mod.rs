@@ -97,6 +97,20 @@ where
     .map_err(|_| StorageError::Cancelled)?
 }
 
+/// Runs `work` in a transaction that takes the write lock at its first
+/// statement. A deferred SQLite transaction that reads before it writes
+/// fails at once with "database is locked" when another connection commits
+/// in between, and no busy timeout helps it; starting with the lock makes
+/// such transactions wait their turn instead. Use it for every transaction
+/// that writes.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.immediate_transaction(work)
+}
+
 /// Returns true when the database answers a trivial query.
 pub fn is_ready(conn: &mut DbConnection) -> bool {
     conn.batch_execute("SELECT 1").is_ok()

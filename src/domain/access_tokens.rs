@@ -119,7 +119,23 @@ pub fn exchange(
     )?;
 
     let access_token = AccessToken(crypto::random_token::<32>());
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
+        // The checks above ran without the write lock. If the secret was
+        // regenerated (or the application deleted) since, the token was
+        // signed with a dead secret: its access token would escape the
+        // revocation that came with the regeneration.
+        let current: Option<Vec<u8>> = applications::table
+            .find(&application_id)
+            .select(applications::signing_key_sealed)
+            .first(conn)
+            .optional()?;
+        match current {
+            None => return Err(ExchangeError::Rejected(TokenProblem::UnknownApplication)),
+            Some(sealed) if sealed != sealed_key => {
+                return Err(ExchangeError::Rejected(TokenProblem::BadSignature));
+            }
+            Some(_) => {}
+        }
         let recorded = diesel::insert_into(used_auth_token_ids::table)
             .values((
                 used_auth_token_ids::application_id.eq(&application_id),
@@ -169,7 +185,8 @@ fn granted_scopes(
     };
     let mut granted = ScopeSet::default();
     for scope in requested {
-        let known = known_scope(scope).ok_or_else(|| TokenProblem::UnknownScope(scope.clone()))?;
+        let known = known_scope(scope)
+            .ok_or_else(|| TokenProblem::UnknownScope(scope.chars().take(64).collect()))?;
         if !held.contains(known) {
             return Err(TokenProblem::ScopeNotGranted(known.to_owned()));
         }

@@ -284,7 +284,7 @@ pub fn create(
     let secret = ApplicationSecret::generate();
     let now = clock::now();
 
-    let result = conn.transaction(|conn| {
+    let result = crate::db::write_transaction(conn, |conn| {
         let reserved = diesel::update(
             tenants_table::table
                 .filter(tenants_table::id.eq(tenant_id))
@@ -363,7 +363,7 @@ pub fn update(
 ) -> Result<(), ApplicationError> {
     let tenant_id = admin.tenant_id();
     let application = find(conn, tenant_id, application_id)?.ok_or(ApplicationError::NotFound)?;
-    let result = conn.transaction(|conn| {
+    let result = crate::db::write_transaction(conn, |conn| {
         diesel::update(
             applications::table
                 .filter(applications::tenant_id.eq(tenant_id))
@@ -403,7 +403,7 @@ pub fn regenerate_secret(
     let tenant_id = admin.tenant_id();
     let application = find(conn, tenant_id, application_id)?.ok_or(ApplicationError::NotFound)?;
     let secret = ApplicationSecret::generate();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let tenant = tenants::find(conn, tenant_id)?.ok_or(ApplicationError::NotFound)?;
         let sealed = seal_new_secret(kek, &tenant, &application.id, &secret);
         diesel::update(
@@ -445,7 +445,7 @@ pub fn delete(
 ) -> Result<(), ApplicationError> {
     let tenant_id = admin.tenant_id();
     let application = find(conn, tenant_id, application_id)?.ok_or(ApplicationError::NotFound)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let deleted = diesel::delete(
             applications::table
                 .filter(applications::tenant_id.eq(tenant_id))

@@ -25,8 +25,10 @@ const MAX_JTI_LEN: usize = 256;
 pub enum TokenProblem {
     Malformed(&'static str),
     Algorithm(String),
+    UnsupportedCriticalHeader,
     MissingClaim(&'static str),
     InvalidClaim(&'static str),
+    JtiTooLong,
     UnknownApplication,
     WrongTenant,
     WrongIssuer,
@@ -41,6 +43,30 @@ pub enum TokenProblem {
 }
 
 impl TokenProblem {
+    /// A short label for the log: the kind of problem, never the client's
+    /// text, which can be long and can carry anything.
+    pub fn log_label(&self) -> &'static str {
+        match self {
+            TokenProblem::Malformed(_) => "malformed",
+            TokenProblem::Algorithm(_) => "algorithm",
+            TokenProblem::UnsupportedCriticalHeader => "critical header",
+            TokenProblem::MissingClaim(_) => "missing claim",
+            TokenProblem::InvalidClaim(_) => "invalid claim",
+            TokenProblem::JtiTooLong => "jti too long",
+            TokenProblem::UnknownApplication => "unknown application",
+            TokenProblem::WrongTenant => "wrong tenant",
+            TokenProblem::WrongIssuer => "wrong issuer",
+            TokenProblem::BadSignature => "bad signature",
+            TokenProblem::LifetimeTooLong(_) => "lifetime too long",
+            TokenProblem::ExpiresBeforeIssued => "exp before iat",
+            TokenProblem::NotYetValid { .. } => "issued in the future",
+            TokenProblem::Expired { .. } => "expired",
+            TokenProblem::Replayed => "replayed jti",
+            TokenProblem::UnknownScope(_) => "unknown scope",
+            TokenProblem::ScopeNotGranted(_) => "scope not granted",
+        }
+    }
+
     /// The message returned to the client. Every rejection that ends in 401
     /// starts with "Unauthorized", which some connectors look for.
     pub fn message(&self) -> String {
@@ -50,6 +76,12 @@ impl TokenProblem {
             }
             TokenProblem::Algorithm(alg) => format!(
                 "Unauthorized: the auth token must be signed with HS256, not '{alg}'"
+            ),
+            TokenProblem::UnsupportedCriticalHeader => {
+                "Unauthorized: the auth token's header lists critical extensions ('crit'), which this server does not support".into()
+            }
+            TokenProblem::JtiTooLong => format!(
+                "Unauthorized: the auth token's 'jti' claim is longer than {MAX_JTI_LEN} characters"
             ),
             TokenProblem::MissingClaim(claim) => {
                 format!("Unauthorized: the auth token lacks the required claim '{claim}'")
@@ -107,6 +139,14 @@ impl TokenProblem {
     }
 }
 
+/// The application id a JWT claims in `sub`, canonical, without checking
+/// anything else; for keying rate limits before the real checks.
+pub fn unverified_subject(jwt: &str) -> Option<String> {
+    let payload = jwt.trim().split('.').nth(1)?;
+    let value: Value = serde_json::from_slice(&crypto::base64url_decode(payload)?).ok()?;
+    super::ids::parse_guid(value.get("sub")?.as_str()?)
+}
+
 /// Claims of an auth token whose signature has not been checked yet.
 #[derive(Debug, Clone)]
 pub struct Claims {
@@ -141,7 +181,12 @@ impl UnverifiedToken {
         let header = decode_json(header, "header")?;
         let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
         if alg != "HS256" {
-            return Err(TokenProblem::Algorithm(alg.to_owned()));
+            return Err(TokenProblem::Algorithm(truncated(alg)));
+        }
+        // Extensions marked critical must be understood or the token
+        // refused (RFC 7515, section 4.1.11); this server knows none.
+        if header.get("crit").is_some() {
+            return Err(TokenProblem::UnsupportedCriticalHeader);
         }
         let payload = decode_json(payload, "payload")?;
         let signature = crypto::base64url_decode(signature)
@@ -217,7 +262,7 @@ impl Claims {
             return Err(TokenProblem::MissingClaim("jti"));
         }
         if jti.len() > MAX_JTI_LEN {
-            return Err(TokenProblem::InvalidClaim("jti"));
+            return Err(TokenProblem::JtiTooLong);
         }
         let scp = match payload.get("scp") {
             None | Some(Value::Null) => None,
@@ -268,6 +313,15 @@ impl Claims {
     /// longer pass [`Claims::check_times`].
     pub fn replay_window_end(&self) -> i64 {
         self.exp.saturating_add(CLOCK_SKEW_SECONDS)
+    }
+}
+
+/// At most 64 characters of client text, for messages that quote it.
+fn truncated(text: &str) -> String {
+    const MAX_QUOTED_CHARS: usize = 64;
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 

@@ -154,7 +154,7 @@ pub fn update(
     change: DeviceUpdate,
     now: i64,
 ) -> Result<Device, DeviceError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let device = find(conn, tenant_id, device_id)?.ok_or(DeviceError::NotFound)?;
         let name = match &change.name {
             Some(name) => validate_name(name)?,

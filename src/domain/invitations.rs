@@ -113,7 +113,7 @@ pub fn request(
     kind: LinkKind,
     now: i64,
 ) -> Result<User, LinkError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let user = users::find_in_tenant(conn, &actor.tenant_id, user_key)?
             .ok_or(LinkError::UserNotFound)?;
         if kind == LinkKind::Invitation && user.password_hash.is_some() {
@@ -226,7 +226,7 @@ pub fn accept(
     source_address: Option<&str>,
     now: i64,
 ) -> Result<Option<User>, StorageError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let Some(link) = find_open(conn, token, now)? else {
             return Ok(None);
         };

@@ -170,7 +170,7 @@ pub fn delete(
             wanted.push(id);
         }
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let existing: Vec<String> = policies::table
             .filter(policies::tenant_id.eq(tenant_id))
             .filter(policies::id.eq_any(&wanted))

@@ -74,7 +74,7 @@ pub fn enable_improved_security(
     actor: &audit::Actor,
     now: i64,
 ) -> Result<bool, StorageError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let changed = diesel::update(
             tenants::table
                 .filter(tenants::id.eq(&actor.tenant_id))

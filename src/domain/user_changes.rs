@@ -12,8 +12,6 @@
 
 use std::collections::HashSet;
 
-use diesel::Connection;
-
 use super::audit::{self, Action, Actor, Object};
 use super::ids;
 use super::invitations::{self, LinkKind};
@@ -275,7 +273,7 @@ pub fn create(
 ) -> Result<SavedUser, UserChangeError> {
     let zones = draft.zones.unwrap_or_default();
     let role = effective_role(draft.role, &zones);
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let user = users::create(
             conn,
             NewUser {
@@ -330,7 +328,7 @@ pub fn update(
     draft: UserDraft,
     now: i64,
 ) -> Result<(), UserChangeError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         tenants::lock_for_update(conn, &actor.tenant_id)?;
         let user = users::find_by_id_in_tenant(conn, &actor.tenant_id, user_id)?
             .ok_or(UserChangeError::NotFound)?;
@@ -374,7 +372,7 @@ pub fn delete(
     actor: &Actor,
     user_id: &str,
 ) -> Result<(), UserChangeError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         tenants::lock_for_update(conn, &actor.tenant_id)?;
         let user = users::find_by_id_in_tenant(conn, &actor.tenant_id, user_id)?
             .ok_or(UserChangeError::NotFound)?;

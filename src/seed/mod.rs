@@ -86,7 +86,7 @@ pub fn run(
     let tenant_id = ids::parse_guid(tenant_id)
         .filter(|id| matches!(tenants::find(conn, id), Ok(Some(_))))
         .ok_or_else(|| SeedError::UnknownTenant(tenant_id.to_owned()))?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if has_resources(conn, &tenant_id)? {
             return Err(SeedError::NotEmpty(tenant_id.clone()));
         }
