@@ -5,6 +5,7 @@ mod support;
 
 mod api_openapi;
 mod api_rate_limits;
+mod api_threats;
 mod api_token;
 mod api_users;
 mod console_access;

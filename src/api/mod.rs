@@ -3,9 +3,11 @@
 
 pub mod caller;
 pub mod error;
+pub mod filters;
 pub mod openapi;
 pub mod paging;
 pub mod rate_limit;
+pub mod threats;
 pub mod token;
 pub mod users;
 
@@ -45,6 +47,10 @@ macro_rules! api_routes {
 
 api_routes! {
     post "/auth/v2/token" => token::exchange;
+    get "/threats/v2" => threats::list;
+    get "/threats/v2/download/{sha256}" => threats::download;
+    get "/threats/v2/{sha256}" => threats::get;
+    get "/threats/v2/{sha256}/devices" => threats::list_devices;
     get "/users/v2" => users::list;
     get "/users/v2/{user}" => users::get;
 }
