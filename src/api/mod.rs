@@ -4,6 +4,7 @@
 pub mod caller;
 pub mod error;
 pub mod filters;
+pub mod global_list;
 pub mod openapi;
 pub mod paging;
 pub mod rate_limit;
@@ -47,6 +48,9 @@ macro_rules! api_routes {
 
 api_routes! {
     post "/auth/v2/token" => token::exchange;
+    get "/globallists/v2" => global_list::list;
+    post "/globallists/v2" => global_list::add;
+    delete "/globallists/v2" => global_list::remove;
     get "/threats/v2" => threats::list;
     get "/threats/v2/download/{sha256}" => threats::download;
     get "/threats/v2/{sha256}" => threats::get;
