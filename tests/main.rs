@@ -4,6 +4,7 @@
 mod support;
 
 mod api_global_list;
+mod api_memory_protection;
 mod api_openapi;
 mod api_rate_limits;
 mod api_threats;

@@ -5,6 +5,7 @@ pub mod caller;
 pub mod error;
 pub mod filters;
 pub mod global_list;
+pub mod memory_protection;
 pub mod openapi;
 pub mod paging;
 pub mod rate_limit;
@@ -55,6 +56,8 @@ api_routes! {
     get "/threats/v2/download/{sha256}" => threats::download;
     get "/threats/v2/{sha256}" => threats::get;
     get "/threats/v2/{sha256}/devices" => threats::list_devices;
+    get "/memoryprotection/v2" => memory_protection::list;
+    get "/memoryprotection/v2/{device_image_file_event_id}" => memory_protection::get;
     get "/users/v2" => users::list;
     get "/users/v2/{user}" => users::get;
 }
