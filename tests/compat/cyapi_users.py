@@ -72,9 +72,9 @@ def get_page(session, url):
     return response.text
 
 
-def create_application(base_url, email, password):
-    """Log in, add an application with the users:read privilege, and return
-    (tenant id, application id, application secret)."""
+def create_application(base_url, email, password, privileges=(PRIVILEGE,)):
+    """Log in, add an application with `privileges` (users:read unless
+    given), and return (tenant id, application id, application secret)."""
     session = requests.Session()
 
     login_page = get_page(session, base_url + "/login")
@@ -102,9 +102,9 @@ def create_application(base_url, email, password):
     where = "/settings/integrations/new"
     response = session.post(
         base_url + "/settings/integrations",
-        data=[
-            ("name", APPLICATION_NAME),
-            ("privileges", PRIVILEGE),
+        data=[("name", APPLICATION_NAME)]
+        + [("privileges", privilege) for privilege in privileges]
+        + [
             ("form_id", hidden_input(form_page, "form_id", where)),
             ("csrf_token", hidden_input(form_page, "csrf_token", where)),
         ],
