@@ -3,8 +3,11 @@
 
 mod support;
 
+mod api_global_list;
+mod api_memory_protection;
 mod api_openapi;
 mod api_rate_limits;
+mod api_threats;
 mod api_token;
 mod api_users;
 mod api_users_write;

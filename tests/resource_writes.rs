@@ -533,6 +533,12 @@ fn global_list_detects_duplicates_and_absent_entries() {
     };
     let bad = global_list::add(&mut conn, &tenant, quarantine("xyz"), "app", NOW);
     assert!(matches!(bad, Err(GlobalListError::InvalidSha256(_))));
+    let unexplained = NewEntry {
+        reason: "   ".into(),
+        ..quarantine(SHA)
+    };
+    let unexplained = global_list::add(&mut conn, &tenant, unexplained, "app", NOW);
+    assert!(matches!(unexplained, Err(GlobalListError::MissingReason)));
     global_list::add(&mut conn, &tenant, quarantine(SHA), "app", NOW).unwrap();
     let duplicate = global_list::add(
         &mut conn,

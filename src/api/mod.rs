@@ -4,9 +4,13 @@
 pub mod body;
 pub mod caller;
 pub mod error;
+pub mod filters;
+pub mod global_list;
+pub mod memory_protection;
 pub mod openapi;
 pub mod paging;
 pub mod rate_limit;
+pub mod threats;
 pub mod token;
 pub mod user_links;
 pub mod user_writes;
@@ -48,6 +52,15 @@ macro_rules! api_routes {
 
 api_routes! {
     post "/auth/v2/token" => token::exchange;
+    get "/globallists/v2" => global_list::list;
+    post "/globallists/v2" => global_list::add;
+    delete "/globallists/v2" => global_list::remove;
+    get "/threats/v2" => threats::list;
+    get "/threats/v2/download/{sha256}" => threats::download;
+    get "/threats/v2/{sha256}" => threats::get;
+    get "/threats/v2/{sha256}/devices" => threats::list_devices;
+    get "/memoryprotection/v2" => memory_protection::list;
+    get "/memoryprotection/v2/{device_image_file_event_id}" => memory_protection::get;
     get "/users/v2" => users::list;
     post "/users/v2" => user_writes::create;
     get "/users/v2/{user}" => users::get;

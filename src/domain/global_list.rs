@@ -71,6 +71,8 @@ pub enum GlobalListError {
         "category: {0:?} is not a valid value; expected AdminTool, CommercialSoftware, Drivers, InternalApplication, OperatingSystem, SecuritySoftware or None"
     )]
     InvalidCategory(String),
+    #[error("reason: is required; say why the file is listed")]
+    MissingReason,
     #[error("{field}: must be at most {TEXT_MAX_CHARS} characters without control characters")]
     InvalidText { field: &'static str },
     #[error("{}", ALREADY_LISTED_MESSAGE)]
@@ -156,6 +158,9 @@ pub fn add(
         }
     };
     let reason = checked_text("reason", &new.reason)?;
+    if reason.is_empty() {
+        return Err(GlobalListError::MissingReason);
+    }
     let known: Option<(String, String)> = threats::table
         .filter(threats::tenant_id.eq(tenant_id))
         .filter(threats::sha256.eq(&sha256))

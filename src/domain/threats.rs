@@ -215,12 +215,24 @@ pub struct ThreatOnDevice {
     pub device_name: String,
     pub state: String,
     pub agent_version: String,
+    /// JSON array of strings, as stored for the device.
     pub ip_addresses: String,
+    /// JSON array of strings, as stored for the device.
     pub mac_addresses: String,
     pub policy_id: Option<String>,
     pub file_path: String,
     pub file_status: String,
     pub found_at: i64,
+}
+
+impl ThreatOnDevice {
+    pub fn ip_address_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.ip_addresses).unwrap_or_default()
+    }
+
+    pub fn mac_address_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.mac_addresses).unwrap_or_default()
+    }
 }
 
 /// Returns one page of the places the tenant's threat `sha256` was found,

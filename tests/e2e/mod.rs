@@ -4,6 +4,7 @@
 
 mod browser;
 mod cyapi;
+mod cyapi_threats;
 mod server;
 mod webdriver;
 

@@ -1,0 +1,185 @@
+//! Runs the unmodified `cyapi` Python client (PyPI package `cyapi` 1.0.20)
+//! against the real server, on a tenant filled by the `seed` command: its
+//! global-list, threat and memory-protection methods, each checked by
+//! `tests/compat/cyapi_threats.py`. Then checks that the application secret
+//! appears in neither the server's log nor any file of its data directory.
+
+use std::fs::{self, File};
+use std::io::ErrorKind;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use super::server::TestServer;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_aurora-console");
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/compat/cyapi_threats.py");
+
+/// Devices the tenant is seeded with. They give 250 threats, so cyapi reads
+/// threats in two pages of 200 and each global list in pages of 20.
+const SEEDED_DEVICES: &str = "1000";
+
+/// Upper bound for the whole script. cyapi 1.0.20 retries 5xx responses and
+/// refused connections up to 250 times with back-off, so a broken server would
+/// otherwise keep it running for hours.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(300);
+
+#[actix_web::test]
+async fn cyapi_client_reads_threats_and_edits_global_lists() {
+    let server = TestServer::start().await;
+    seed_tenant(&server);
+    let scratch_dir = tempfile::Builder::new()
+        .prefix("aurora-e2e-cyapi-threats-")
+        .tempdir()
+        .unwrap_or_else(|error| panic!("failed to create a temporary directory: {error}"));
+    let secret_path = scratch_dir.path().join("application-secret");
+    let stdout_path = scratch_dir.path().join("script-stdout.txt");
+    let stderr_path = scratch_dir.path().join("script-stderr.txt");
+
+    // The password and the secret travel through the environment and a file,
+    // never through the command line, where other users could read them.
+    let mut child = Command::new("python3")
+        .arg(SCRIPT)
+        .env("AURORA_BASE_URL", server.base_url())
+        .env("AURORA_ADMIN_EMAIL", server.admin_email())
+        .env("AURORA_ADMIN_PASSWORD", server.admin_password())
+        .env("AURORA_SECRET_OUT", &secret_path)
+        .env("PYTHONUNBUFFERED", "1")
+        .stdin(Stdio::null())
+        .stdout(create_file(&stdout_path))
+        .stderr(create_file(&stderr_path))
+        .spawn()
+        .unwrap_or_else(|error| {
+            panic!(
+                "failed to start python3: {error}; install Python 3 with \
+                 `pip install cyapi==1.0.20`"
+            )
+        });
+    let exit_status = wait_with_timeout(&mut child, SCRIPT_TIMEOUT).await;
+
+    let stdout = read_lossy(&stdout_path);
+    let report = format!(
+        "--- script stdout ---\n{stdout}\n--- script stderr ---\n{}\n--- server log ---\n{}",
+        read_lossy(&stderr_path),
+        server.log()
+    );
+    let Some(exit_status) = exit_status else {
+        panic!("cyapi_threats.py was killed after running for {SCRIPT_TIMEOUT:?}\n{report}");
+    };
+    assert!(
+        exit_status.success(),
+        "cyapi_threats.py exited with {exit_status}\n{report}"
+    );
+    for step in [
+        "get_global_list('quarantine'):",
+        "get_global_list('safe'):",
+        "add_to_global_list('quarantine'): added, then 409 on the duplicate",
+        "add_to_global_list('safe'): added as InternalApplication",
+        "delete_from_global_list('quarantine'): removed, then 404 on the repeat",
+        "delete_from_global_list('safe'): removed, then 404 on the repeat",
+        "get_threats():",
+        "get_threats(start_time='",
+        "get_threats(start_time, end_time):",
+        "get_threat():",
+        "get_threat_devices():",
+        "get_threat_download_url(): 404, no sample stored",
+        "get_memory_protection_events():",
+        "get_memory_protection_event():",
+    ] {
+        assert!(stdout.contains(step), "no {step:?} in the output\n{report}");
+    }
+
+    let secret = fs::read_to_string(&secret_path)
+        .unwrap_or_else(|error| panic!("failed to read the secret file: {error}\n{report}"));
+    let secret = secret.trim().as_bytes();
+    assert!(
+        !contains_bytes(&read_bytes(server.log_path()), secret),
+        "the server log contains the secret"
+    );
+    for entry in fs::read_dir(server.data_dir())
+        .unwrap_or_else(|error| panic!("failed to list {}: {error}", server.data_dir().display()))
+    {
+        let path = entry
+            .unwrap_or_else(|error| panic!("failed to list the data directory: {error}"))
+            .path();
+        // SQLite may delete a temporary file between the listing and the read.
+        let content = match fs::read(&path) {
+            Ok(content) => content,
+            Err(error) if error.kind() == ErrorKind::NotFound => continue,
+            Err(error) => panic!("failed to read {}: {error}", path.display()),
+        };
+        assert!(
+            !contains_bytes(&content, secret),
+            "{} contains the secret in plaintext",
+            path.display()
+        );
+    }
+}
+
+/// Fills the server's tenant with `aurora-console seed`, beside the running
+/// server, as an operator would.
+fn seed_tenant(server: &TestServer) {
+    let output = Command::new(BINARY)
+        .args([
+            "seed",
+            "--tenant",
+            server.tenant_id(),
+            "--devices",
+            SEEDED_DEVICES,
+        ])
+        .arg("--data-dir")
+        .arg(server.data_dir())
+        .env_remove("AURORA_DATA_DIR")
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|error| panic!("failed to start `aurora-console seed`: {error}"));
+    assert!(
+        output.status.success(),
+        "`aurora-console seed` exited with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Waits for `child` to exit. Kills it and returns `None` once `timeout` has
+/// passed.
+async fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let exit_status = child
+            .try_wait()
+            .unwrap_or_else(|error| panic!("failed to poll python3: {error}"));
+        if exit_status.is_some() {
+            return exit_status;
+        }
+        if Instant::now() >= deadline {
+            // The process may have exited in the meantime; the wait reaps it.
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
+}
+
+fn create_file(path: &Path) -> File {
+    File::create(path)
+        .unwrap_or_else(|error| panic!("failed to create {}: {error}", path.display()))
+}
+
+fn read_bytes(path: &Path) -> Vec<u8> {
+    fs::read(path).unwrap_or_else(|error| panic!("failed to read {}: {error}", path.display()))
+}
+
+fn read_lossy(path: &Path) -> String {
+    String::from_utf8_lossy(&read_bytes(path)).into_owned()
+}
