@@ -448,3 +448,32 @@ pub fn insert_zone(database_path: &str, tenant_id: &str, zone_id: &str, name: &s
         .execute(&mut pool.get().unwrap())
         .unwrap();
 }
+
+/// Calls the API with a bearer token, any method, and an optional JSON body.
+pub async fn api_request(
+    app: &TestApp,
+    access_token: &str,
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> Response {
+    let client = awc::Client::default();
+    let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+    let request = client
+        .request(method, format!("{}{path}", app.base_url))
+        .insert_header(("Authorization", format!("Bearer {access_token}")));
+    let mut response = match body {
+        Some(body) => request
+            .insert_header(("Content-Type", "application/json"))
+            .send_body(body.to_string())
+            .await
+            .unwrap(),
+        None => request.send().await.unwrap(),
+    };
+    let body = response.body().limit(16 * 1024 * 1024).await.unwrap();
+    Response {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
