@@ -176,7 +176,7 @@ async fn bad_policy_input_names_field() {
             "user_id: \"me\" is not a valid GUID",
         ),
         (
-            json!({ "policy": { "policy_name": "P", "policy": [{ "name": "auto_blocking", "value": true }] } }),
+            json!({ "policy": { "policy_name": "P", "policy": [{ "name": "auto_blocking", "value": null }] } }),
             "policy.policy[0].value: must be a string",
         ),
     ];
