@@ -269,8 +269,8 @@ fn merge_settings(defaults: &Value, sent: &Value) -> Result<Value, DocumentError
     Ok(Value::Array(merged))
 }
 
-/// The stored string form of a setting value: strings as they are, numbers
-/// in decimal, booleans as "1" or "0".
+/// Converts a setting value to its stored string form: strings as they are,
+/// numbers in decimal, booleans as "1" or "0".
 fn setting_text(value: &Value) -> Option<Value> {
     match value {
         Value::String(_) => Some(value.clone()),
