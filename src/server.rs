@@ -17,7 +17,7 @@ use crate::config::{Config, ConfigError};
 use crate::console::session::IDLE_TIMEOUT_SECONDS;
 use crate::db::session_store::DbSessionStore;
 use crate::db::{self, StorageError};
-use crate::domain::{passwords, secrets::KeySource};
+use crate::domain::{device_deletion, passwords, secrets::KeySource};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::{api, clock, console, telemetry};
@@ -34,6 +34,9 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
     ("X-Frame-Options", "DENY"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
 ];
+
+/// How often pending device deletion requests are carried out.
+const DEVICE_DELETION_INTERVAL: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -78,6 +81,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<Server, StartErro
     let secure = state.config.secure_cookies;
     let data = web::Data::new(state);
     spawn_purge(data.clone());
+    spawn_device_deletions(data.clone());
     // Computed now so the first sign-in is not slower than the others.
     actix_web::rt::spawn(async {
         let _ = web::block(passwords::warm_up).await;
@@ -178,6 +182,27 @@ fn spawn_purge(data: web::Data<AppState>) {
                 Ok(count) if count > 0 => tracing::info!(rows = count, "expired rows purged"),
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = %err, "purging expired rows failed"),
+            }
+        }
+    });
+}
+
+/// Carries out pending device deletion requests every
+/// [`DEVICE_DELETION_INTERVAL`]. The API documents deletion as asynchronous.
+fn spawn_device_deletions(data: web::Data<AppState>) {
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(DEVICE_DELETION_INTERVAL);
+        loop {
+            interval.tick().await;
+            let pool = data.pool.clone();
+            let deleted = db::run(&pool, |conn| {
+                device_deletion::complete_pending(conn, clock::now())
+            })
+            .await;
+            match deleted {
+                Ok(count) if count > 0 => tracing::info!(devices = count, "devices deleted"),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "deleting requested devices failed"),
             }
         }
     });

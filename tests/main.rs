@@ -3,14 +3,17 @@
 
 mod support;
 
+mod api_devices;
 mod api_global_list;
 mod api_memory_protection;
 mod api_openapi;
+mod api_policies;
 mod api_rate_limits;
 mod api_threats;
 mod api_token;
 mod api_users;
 mod api_users_write;
+mod api_zones;
 mod console_access;
 mod console_integrations;
 mod console_sign_in;

@@ -3,18 +3,22 @@
 
 pub mod body;
 pub mod caller;
+pub mod device_threats;
+pub mod devices;
 pub mod error;
 pub mod filters;
 pub mod global_list;
 pub mod memory_protection;
 pub mod openapi;
 pub mod paging;
+pub mod policies;
 pub mod rate_limit;
 pub mod threats;
 pub mod token;
 pub mod user_links;
 pub mod user_writes;
 pub mod users;
+pub mod zones;
 
 use actix_web::web;
 
@@ -68,4 +72,27 @@ api_routes! {
     delete "/users/v2/{user}" => user_writes::delete;
     post "/users/v2/{user}/invite" => user_links::invite;
     post "/users/v2/{user}/resetpassword" => user_links::reset_password;
+    get "/devices/v2" => devices::list;
+    delete "/devices/v2" => devices::delete;
+    post "/devices/v2/delete" => devices::delete;
+    get "/devices/v2/extended" => devices::list_extended;
+    get "/devices/v2/macaddress/{mac}" => devices::get_by_mac;
+    get "/devices/v2/hostname/{host_name}" => devices::get_by_host_name;
+    get "/devices/v2/{device}" => devices::get;
+    put "/devices/v2/{device}" => devices::update;
+    get "/devices/v2/{device}/threats" => device_threats::list;
+    post "/devices/v2/{device}/threats" => device_threats::apply_event;
+    get "/devices/v2/{zone}/devices" => devices::list_in_zone;
+    get "/zones/v2" => zones::list;
+    post "/zones/v2" => zones::create;
+    get "/zones/v2/{zone}" => zones::get;
+    put "/zones/v2/{zone}" => zones::update;
+    delete "/zones/v2/{zone}" => zones::delete;
+    get "/zones/v2/{device}/zones" => zones::list_for_device;
+    get "/policies/v2" => policies::list;
+    post "/policies/v2" => policies::create;
+    put "/policies/v2" => policies::update;
+    delete "/policies/v2" => policies::delete_many;
+    get "/policies/v2/{policy}" => policies::get;
+    delete "/policies/v2/{policy}" => policies::delete_one;
 }

@@ -293,10 +293,16 @@ pub fn find_by_mac(
     let Some(mac) = ids::parse_mac(mac) else {
         return Ok(Vec::new());
     };
-    let owners = device_mac_addresses::table
+    // Two queries: with a subquery, SQLite prefers walking the tenant's
+    // devices in listing order over looking up the few owners by id.
+    let owners: Vec<String> = device_mac_addresses::table
         .filter(device_mac_addresses::tenant_id.eq(tenant_id))
         .filter(device_mac_addresses::mac_address.eq(mac))
-        .select(device_mac_addresses::device_id);
+        .select(device_mac_addresses::device_id)
+        .load(conn)?;
+    if owners.is_empty() {
+        return Ok(Vec::new());
+    }
     Ok(devices::table
         .filter(devices::tenant_id.eq(tenant_id))
         .filter(devices::id.eq_any(owners))

@@ -227,7 +227,9 @@ fn policy_name(input: &Map<String, Value>) -> Result<String, DocumentError> {
 }
 
 /// Overlays the client's `{name, value}` settings on the defaults: a known
-/// name replaces the default value, an unknown one is appended.
+/// name replaces the default value, an unknown one is appended. Values are
+/// stored as strings, but numbers and booleans are accepted and converted,
+/// because the cyapi client's policy helpers set values such as `1`.
 fn merge_settings(defaults: &Value, sent: &Value) -> Result<Value, DocumentError> {
     let sent = sent
         .as_array()
@@ -242,19 +244,19 @@ fn merge_settings(defaults: &Value, sent: &Value) -> Result<Value, DocumentError
         let value = setting
             .get("value")
             .ok_or_else(|| invalid(format!("{field}.value"), "is required"))?;
-        let value_ok = if name == "scan_exception_list" {
-            value.is_array()
+        let value = if name == "scan_exception_list" {
+            value
+                .is_array()
+                .then(|| value.clone())
+                .ok_or_else(|| invalid(format!("{field}.value"), "must be an array"))?
         } else {
-            value.is_string()
+            setting_text(value).ok_or_else(|| {
+                invalid(
+                    format!("{field}.value"),
+                    "must be a string, such as \"0\" or \"1\"",
+                )
+            })?
         };
-        if !value_ok {
-            let expected = if name == "scan_exception_list" {
-                "must be an array"
-            } else {
-                "must be a string, such as \"0\" or \"1\""
-            };
-            return Err(invalid(format!("{field}.value"), expected));
-        }
         let entry = json!({ "name": name, "value": value });
         match merged
             .iter_mut()
@@ -265,6 +267,17 @@ fn merge_settings(defaults: &Value, sent: &Value) -> Result<Value, DocumentError
         }
     }
     Ok(Value::Array(merged))
+}
+
+/// Converts a setting value to its stored string form: strings as they are,
+/// numbers in decimal, booleans as "1" or "0".
+fn setting_text(value: &Value) -> Option<Value> {
+    match value {
+        Value::String(_) => Some(value.clone()),
+        Value::Number(number) => Some(Value::String(number.to_string())),
+        Value::Bool(flag) => Some(Value::String(if *flag { "1" } else { "0" }.to_owned())),
+        _ => None,
+    }
 }
 
 fn check_section(key: &str, value: &Value) -> Result<(), DocumentError> {
@@ -398,6 +411,8 @@ mod tests {
                 { "name": "auto_blocking", "value": "0" },
                 { "name": "scan_exception_list", "value": ["C:\\Temp\\"] },
                 { "name": "future_setting", "value": "7" },
+                { "name": "memory_exploit_detection", "value": 1 },
+                { "name": "show_notifications", "value": false },
             ],
         });
         let (name, document) = complete(&input, ID, 1_700_000_000).unwrap();
@@ -415,6 +430,8 @@ mod tests {
         assert_eq!(value_of("scan_exception_list"), Some(json!(["C:\\Temp\\"])));
         assert_eq!(value_of("future_setting"), Some(json!("7")));
         assert_eq!(value_of("threat_report_limit"), Some(json!("500")));
+        assert_eq!(value_of("memory_exploit_detection"), Some(json!("1")));
+        assert_eq!(value_of("show_notifications"), Some(json!("0")));
     }
 
     #[test]
@@ -430,7 +447,7 @@ mod tests {
                 "policy.checksum: must be a string (send \"\")",
             ),
             (
-                json!({ "policy_name": "P", "policy": [{ "name": "auto_blocking", "value": 1 }] }),
+                json!({ "policy_name": "P", "policy": [{ "name": "auto_blocking", "value": {} }] }),
                 "policy.policy[0].value: must be a string, such as \"0\" or \"1\"",
             ),
             (

@@ -1,7 +1,8 @@
 //! Runs the unmodified `cyapi` Python client (PyPI package `cyapi` 1.0.20)
-//! against the real server: listing users, then changing them. The first
-//! test also checks that the application secret it used appears in neither
-//! the server's log nor any file of its data directory.
+//! against the real server: listing users, changing them, and reading and
+//! changing devices, zones and policies. The first test also checks that
+//! the application secret it used appears in neither the server's log nor
+//! any file of its data directory.
 
 use std::fs::{self, File};
 use std::io::ErrorKind;
@@ -19,6 +20,10 @@ const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/compat/cyapi_us
 const WRITES_SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/compat/cyapi_user_writes.py"
+);
+const RESOURCES_SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/compat/cyapi_resources.py"
 );
 
 /// Upper bound for the whole script. cyapi 1.0.20 retries 5xx responses and
@@ -135,6 +140,28 @@ async fn cyapi_client_changes_users() {
     ] {
         assert!(stdout.contains(step), "no {step:?} in the output\n{report}");
     }
+    let secret = fs::read_to_string(&secret_path)
+        .unwrap_or_else(|error| panic!("failed to read the secret file: {error}\n{report}"));
+    assert!(
+        !contains_bytes(&read_bytes(server.log_path()), secret.trim().as_bytes()),
+        "the server log contains the secret"
+    );
+}
+
+#[actix_web::test]
+async fn cyapi_client_manages_devices_zones_policies() {
+    let server = TestServer::start().await;
+    let scratch_dir = tempfile::Builder::new()
+        .prefix("aurora-e2e-cyapi-resources-")
+        .tempdir()
+        .unwrap_or_else(|error| panic!("failed to create a temporary directory: {error}"));
+    let secret_path = scratch_dir.path().join("application-secret");
+    let ScriptRun { stdout, report } =
+        run_script(&server, RESOURCES_SCRIPT, scratch_dir.path(), &secret_path).await;
+    assert!(
+        stdout.contains("all resource calls succeeded"),
+        "cyapi_resources.py exited 0 without its closing line\n{report}"
+    );
     let secret = fs::read_to_string(&secret_path)
         .unwrap_or_else(|error| panic!("failed to read the secret file: {error}\n{report}"));
     assert!(

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use super::server::TestServer;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_aurora-console");
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/compat/cyapi_threats.py");
 
 /// Devices the tenant is seeded with. They give 250 threats, so cyapi reads
@@ -26,8 +25,7 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(300);
 
 #[actix_web::test]
 async fn cyapi_client_reads_threats_and_edits_global_lists() {
-    let server = TestServer::start().await;
-    seed_tenant(&server);
+    let server = TestServer::start_seeded(SEEDED_DEVICES).await;
     let scratch_dir = tempfile::Builder::new()
         .prefix("aurora-e2e-cyapi-threats-")
         .tempdir()
@@ -114,33 +112,6 @@ async fn cyapi_client_reads_threats_and_edits_global_lists() {
             path.display()
         );
     }
-}
-
-/// Fills the server's tenant with `aurora-console seed`, beside the running
-/// server, as an operator would.
-fn seed_tenant(server: &TestServer) {
-    let output = Command::new(BINARY)
-        .args([
-            "seed",
-            "--tenant",
-            server.tenant_id(),
-            "--devices",
-            SEEDED_DEVICES,
-        ])
-        .arg("--data-dir")
-        .arg(server.data_dir())
-        .env_remove("AURORA_DATA_DIR")
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|error| panic!("failed to start `aurora-console seed`: {error}"));
-    assert!(
-        output.status.success(),
-        "`aurora-console seed` exited with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// Waits for `child` to exit. Kills it and returns `None` once `timeout` has

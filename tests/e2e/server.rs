@@ -1,6 +1,7 @@
 //! Starts the real `aurora-console` binary for one test: a fresh data
-//! directory, one tenant with an Administrator created through the command
-//! line, and `serve` on a free loopback port with its output in a log file.
+//! directory, one tenant with an Administrator and a generated fleet created
+//! through the command line, and `serve` on a free loopback port with its
+//! output in a log file.
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -22,6 +23,8 @@ const READY_POLL_INTERVAL: Duration = Duration::from_millis(100);
 const TENANT_NAME: &str = "E2E Tenant";
 const ADMIN_EMAIL: &str = "admin@example.com";
 const ADMIN_PASSWORD: &str = "e2e-Correct-Horse-Battery-7";
+/// Devices the `seed` command generates for the tenant.
+const SEEDED_DEVICES: &str = "60";
 
 /// A running `aurora-console serve` process with one tenant and its
 /// Administrator. Dropping it kills the process and deletes the data directory.
@@ -40,6 +43,11 @@ impl TestServer {
     /// Administrator with the command line, then starts `serve` and waits
     /// until `/readyz` returns 200.
     pub async fn start() -> TestServer {
+        Self::start_seeded(SEEDED_DEVICES).await
+    }
+
+    /// Starts a server whose tenant `seed` filled with `devices` devices.
+    pub async fn start_seeded(devices: &str) -> TestServer {
         let temp_dir = tempfile::Builder::new()
             .prefix("aurora-e2e-")
             .tempdir()
@@ -92,6 +100,15 @@ impl TestServer {
         assert!(
             is_uuid(&user_id),
             "`user create` printed {user_id:?}, expected a UUID alone"
+        );
+        let seeded = run_cli(
+            &["seed", "--tenant", &tenant_id, "--devices", devices],
+            &data_dir,
+            None,
+        );
+        assert!(
+            seeded.contains(&format!("{devices} devices")),
+            "`seed` printed {seeded:?}"
         );
 
         let bind_address = format!("127.0.0.1:{}", free_loopback_port());
