@@ -4,12 +4,14 @@
 
 pub mod assets;
 pub mod auth;
+pub mod display;
 pub mod error;
 pub mod forms;
 pub mod home;
 pub mod integrations;
 pub mod invitations;
 pub mod pages;
+pub mod paging;
 pub mod session;
 pub mod users;
 
