@@ -18,6 +18,7 @@ mod console_access;
 mod console_integrations;
 mod console_sign_in;
 mod console_users;
+mod console_views;
 mod e2e;
 mod migrations;
 mod resource_writes;

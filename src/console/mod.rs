@@ -4,14 +4,21 @@
 
 pub mod assets;
 pub mod auth;
+pub mod devices;
+pub mod display;
 pub mod error;
 pub mod forms;
+pub mod global_list;
 pub mod home;
 pub mod integrations;
 pub mod invitations;
 pub mod pages;
+pub mod paging;
+pub mod policies;
 pub mod session;
+pub mod threats;
 pub mod users;
+pub mod zones;
 
 use actix_web::web;
 
@@ -69,5 +76,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/settings/integrations/{id}/delete",
             web::post().to(integrations::delete),
-        );
+        )
+        .route("/devices", web::get().to(devices::list))
+        .route("/devices/{id}", web::get().to(devices::detail))
+        .route("/zones", web::get().to(zones::list))
+        .route("/policies", web::get().to(policies::list))
+        .route("/policies/{id}", web::get().to(policies::detail))
+        .route("/global-list", web::get().to(global_list::list))
+        .route("/threats", web::get().to(threats::list))
+        .route("/threats/{sha256}", web::get().to(threats::detail));
 }

@@ -41,18 +41,27 @@ fn parse_hex_digest(text: &str, digits: usize) -> Option<String> {
 }
 
 /// Converts a MAC address to its stored form, `06-F8-13-8B-16-C9`. Accepts
-/// six hex pairs separated by dashes or colons, or twelve bare hex digits.
+/// six hex pairs separated by dashes or by colons, or twelve bare hex digits.
 pub fn parse_mac(text: &str) -> Option<String> {
-    let digits: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != '-' && *c != ':')
-        .collect();
-    let separators = text.trim().len() - digits.len();
-    if digits.len() != 12 || !(separators == 0 || separators == 5) {
-        return None;
-    }
-    if !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+    let text = text.trim();
+    let digits: String = match text.len() {
+        12 => text.to_owned(),
+        17 => {
+            // Every third character is a separator, the same one throughout.
+            let separator = text.chars().nth(2).filter(|c| matches!(c, '-' | ':'))?;
+            let mut digits = String::with_capacity(12);
+            for (index, c) in text.chars().enumerate() {
+                if index % 3 != 2 {
+                    digits.push(c);
+                } else if c != separator {
+                    return None;
+                }
+            }
+            digits
+        }
+        _ => return None,
+    };
+    if digits.len() != 12 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
     let upper = digits.to_ascii_uppercase();
@@ -98,6 +107,20 @@ mod tests {
             );
         }
         for text in ["06-F8-13-8B-16", "06-F8-13-8B-16-CZ", "06-F8-138B-16-C9"] {
+            assert_eq!(parse_mac(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn mac_separators_must_split_pairs() {
+        for text in [
+            "0-6F8-13-8B-16-C9",
+            "06F8-13-8B-16-C9-",
+            "-06F8138B16C9----",
+            "06:F8-13:8B-16:C9",
+            "06.F8.13.8B.16.C9",
+            "06-F8-13-8B-16-C\u{e9}",
+        ] {
             assert_eq!(parse_mac(text), None, "{text}");
         }
     }

@@ -20,6 +20,7 @@ pub mod memory_protection;
 pub mod passwords;
 pub mod policies;
 pub mod policy_document;
+pub mod policy_settings;
 pub mod privileges;
 pub mod secrets;
 pub mod sign_in;

@@ -323,3 +323,23 @@ pub fn resolve_id(
         Err(PolicyError::NotFound(id))
     }
 }
+
+/// Counts the devices and the zones of the tenant that use the policy
+/// `policy_id` (its stored form), and returns them in that order.
+pub fn usage_counts(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    policy_id: &str,
+) -> Result<(i64, i64), StorageError> {
+    let devices = devices::table
+        .filter(devices::tenant_id.eq(tenant_id))
+        .filter(devices::policy_id.eq(policy_id))
+        .count()
+        .get_result::<i64>(conn)?;
+    let zones = zones::table
+        .filter(zones::tenant_id.eq(tenant_id))
+        .filter(zones::policy_id.eq(policy_id))
+        .count()
+        .get_result::<i64>(conn)?;
+    Ok((devices, zones))
+}

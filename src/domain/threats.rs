@@ -2,8 +2,9 @@
 //! and the devices each was found on. Threats are read-only through the
 //! API except for quarantining or waiving them on a device.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use diesel::dsl::count;
 use diesel::prelude::*;
 
 use super::global_list::ListType;
@@ -279,6 +280,28 @@ pub fn devices_page(
         ))
         .load(conn)?;
     Ok(Some((page, total)))
+}
+
+/// Counts the distinct devices each of the given threats was found on, by
+/// upper-case SHA-256. Threats found nowhere are left out of the map.
+pub fn device_counts(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    hashes: &[&str],
+) -> Result<HashMap<String, i64>, StorageError> {
+    if hashes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, i64)> = device_threats::table
+        .filter(device_threats::tenant_id.eq(tenant_id))
+        .filter(device_threats::sha256.eq_any(hashes))
+        .group_by(device_threats::sha256)
+        .select((
+            device_threats::sha256,
+            count(device_threats::device_id).aggregate_distinct(),
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 #[cfg(test)]

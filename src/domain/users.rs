@@ -1,5 +1,7 @@
 //! Console users, their roles, and the administrator capability.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
 use super::audit::{Actor, ActorKind};
@@ -359,4 +361,22 @@ pub fn record_login(conn: &mut DbConnection, user_id: &str, now: i64) -> Result<
         .set(users::last_login_at.eq(now))
         .execute(conn)?;
     Ok(())
+}
+
+/// Looks up the e-mail addresses of the given users of the tenant, by user
+/// id. Ids of other tenants' users, and unknown ids, are left out of the map.
+pub fn emails_by_id(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    user_ids: &[&str],
+) -> Result<HashMap<String, String>, StorageError> {
+    if user_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::tenant_id.eq(tenant_id))
+        .filter(users::id.eq_any(user_ids))
+        .select((users::id, users::email))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }

@@ -1,6 +1,9 @@
 //! Zones: named groups of devices with a criticality and a policy. Changing
 //! a zone's policy leaves the policy of the devices already in it alone.
 
+use std::collections::HashMap;
+
+use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::ids;
@@ -311,6 +314,50 @@ pub fn list_for_device_page(
         .select(Zone::as_select())
         .load(conn)?;
     Ok(Some((page, total)))
+}
+
+/// Counts the devices in each of the given zones, by zone id. Zones
+/// without devices are left out of the map.
+pub fn device_counts(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    zone_ids: &[&str],
+) -> Result<HashMap<String, i64>, StorageError> {
+    if zone_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, i64)> = device_zones::table
+        .filter(device_zones::tenant_id.eq(tenant_id))
+        .filter(device_zones::zone_id.eq_any(zone_ids))
+        .group_by(device_zones::zone_id)
+        .select((device_zones::zone_id, count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Loads the zones of each of the given devices, by device id, each list
+/// sorted by zone name. Devices in no zone are left out of the map.
+pub fn of_devices(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    device_ids: &[&str],
+) -> Result<HashMap<String, Vec<Zone>>, StorageError> {
+    if device_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, Zone)> = device_zones::table
+        .inner_join(zones::table)
+        .filter(device_zones::tenant_id.eq(tenant_id))
+        .filter(zones::tenant_id.eq(tenant_id))
+        .filter(device_zones::device_id.eq_any(device_ids))
+        .order((zones::name_normalized.asc(), zones::id.asc()))
+        .select((device_zones::device_id, Zone::as_select()))
+        .load(conn)?;
+    let mut by_device: HashMap<String, Vec<Zone>> = HashMap::new();
+    for (device_id, zone) in rows {
+        by_device.entry(device_id).or_default().push(zone);
+    }
+    Ok(by_device)
 }
 
 #[cfg(test)]
