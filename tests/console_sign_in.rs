@@ -349,3 +349,58 @@ async fn language_switch_refuses_paths_browsers_rewrite() {
         Some("/settings/integrations?notice=saved")
     );
 }
+
+#[actix_web::test]
+async fn repeated_failed_sign_ins_lock_the_account_for_a_while() {
+    let app = TestApp::spawn().await;
+    let tenant = app.tenant("Acme", "2024-01-01");
+    app.user(&tenant, "target@acme.test", Role::Administrator);
+    app.user(&tenant, "bystander@acme.test", Role::Administrator);
+    let mut browser = app.browser();
+    let csrf = browser.get("/login").await.hidden("csrf_token");
+    for attempt in 0..10 {
+        let response = browser
+            .post_form(
+                "/login",
+                &[
+                    ("email", "TARGET@acme.test"),
+                    ("password", &format!("guess {attempt}")),
+                    ("csrf_token", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
+    }
+    // Now even the right password waits, and the page says why.
+    let locked = browser
+        .post_form(
+            "/login",
+            &[
+                ("email", "target@acme.test"),
+                ("password", PASSWORD),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        locked.text_of("sign-in-error"),
+        "Too many failed sign-in attempts. Wait a few minutes, then try again."
+    );
+    // Another account from the same address is not held back.
+    let other = browser
+        .post_form(
+            "/login",
+            &[
+                ("email", "bystander@acme.test"),
+                ("password", PASSWORD),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+}

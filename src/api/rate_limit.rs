@@ -1,4 +1,5 @@
-//! Request limits of the User API, counted in fixed one-minute windows.
+//! Request limits of the User API and of console sign-in, counted in fixed
+//! windows: one minute, except failed sign-ins per account (15 minutes).
 //!
 //! NOTE: counters live in this process's memory, so N instances behind a
 //! load balancer admit up to N times each limit. A shared counter (a table
@@ -11,6 +12,17 @@ use std::time::{Duration, Instant};
 use super::error::ApiError;
 
 const WINDOW: Duration = Duration::from_secs(60);
+
+/// Window of failed sign-ins per account: long enough that guessing a
+/// password is slow, short enough that a locked-out user soon gets back in.
+const ACCOUNT_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Failed console sign-ins allowed per account (e-mail address, known or
+/// not) in [`ACCOUNT_WINDOW`].
+const SIGN_IN_FAILURES_PER_ACCOUNT: u32 = 10;
+
+/// Failed console sign-ins allowed per source address per minute.
+const SIGN_IN_FAILURES_PER_ADDRESS: u32 = 30;
 
 /// Keys kept before expired windows are swept out.
 const SWEEP_THRESHOLD: usize = 10_000;
@@ -56,9 +68,18 @@ enum Counter {
     AddressExchanges,
     TokenRequests,
     AddressBadTokens,
+    AccountSignInFailures,
+    AddressSignInFailures,
 }
 
 impl Counter {
+    fn window(self) -> Duration {
+        match self {
+            Counter::AccountSignInFailures => ACCOUNT_WINDOW,
+            _ => WINDOW,
+        }
+    }
+
     fn describe(self) -> &'static str {
         match self {
             Counter::ApplicationExchanges => "token exchanges per application per minute",
@@ -70,6 +91,8 @@ impl Counter {
             Counter::AddressBadTokens => {
                 "requests with an invalid access token per source address per minute"
             }
+            Counter::AccountSignInFailures => "failed sign-ins per account per 15 minutes",
+            Counter::AddressSignInFailures => "failed sign-ins per source address per minute",
         }
     }
 }
@@ -113,9 +136,9 @@ impl RateLimiter {
         if windows.by_key.len() > SWEEP_THRESHOLD
             && now.duration_since(windows.last_sweep) >= WINDOW
         {
-            windows
-                .by_key
-                .retain(|_, window| now.duration_since(window.started) < WINDOW);
+            windows.by_key.retain(|(counter, _), window| {
+                now.duration_since(window.started) < counter.window()
+            });
             windows.last_sweep = now;
         }
         let window = windows
@@ -125,14 +148,15 @@ impl RateLimiter {
                 started: now,
                 count: 0,
             });
-        if now.duration_since(window.started) >= WINDOW {
+        if now.duration_since(window.started) >= counter.window() {
             *window = Window {
                 started: now,
                 count: 0,
             };
         }
         if window.count >= limit {
-            let retry_after = WINDOW
+            let retry_after = counter
+                .window()
                 .saturating_sub(now.duration_since(window.started))
                 .as_secs()
                 .max(1);
@@ -197,6 +221,37 @@ impl RateLimiter {
             self.limits.bad_tokens_per_address,
             1,
         )
+    }
+
+    /// Checks that a console sign-in for `account` (the normalized e-mail
+    /// address) from `address` may be attempted; `Err` carries the seconds
+    /// to wait. Checked before the password, so a locked account costs no
+    /// argon2 work, and alike for known and unknown addresses.
+    pub fn sign_in_allowed(&self, address: &str, account: &str) -> Result<(), u64> {
+        let retry_after = |err: ApiError| match err {
+            ApiError::TooManyRequests { retry_after, .. } => retry_after,
+            _ => 60,
+        };
+        self.hit(
+            Counter::AccountSignInFailures,
+            account,
+            SIGN_IN_FAILURES_PER_ACCOUNT,
+            0,
+        )
+        .map_err(retry_after)?;
+        self.hit(
+            Counter::AddressSignInFailures,
+            address,
+            SIGN_IN_FAILURES_PER_ADDRESS,
+            0,
+        )
+        .map_err(retry_after)
+    }
+
+    /// Counts a failed console sign-in.
+    pub fn sign_in_failed(&self, address: &str, account: &str) {
+        let _ = self.hit(Counter::AccountSignInFailures, account, u32::MAX, 1);
+        let _ = self.hit(Counter::AddressSignInFailures, address, u32::MAX, 1);
     }
 
     /// Counts one resource request made with the access token hashed as `token_hash`.

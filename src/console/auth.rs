@@ -64,8 +64,18 @@ pub async fn login(
         let page = login_form(&req, &session, email, Some(t.form_expired), None)?;
         return pages::render(StatusCode::FORBIDDEN, &page);
     }
-    let password = Password::new(form.get("password").to_owned());
     let source = session::source_address(&req);
+    let account = crate::domain::users::normalize_email(&email);
+    let address = source.clone().unwrap_or_default();
+    if state
+        .rate_limiter
+        .sign_in_allowed(&address, &account)
+        .is_err()
+    {
+        let page = login_form(&req, &session, email, Some(t.sign_in_throttled), None)?;
+        return pages::render(StatusCode::TOO_MANY_REQUESTS, &page);
+    }
+    let password = Password::new(form.get("password").to_owned());
     let lookup_email = email.clone();
     let user = db::run(&state.pool, move |conn| {
         sign_in::sign_in(
@@ -78,6 +88,7 @@ pub async fn login(
     })
     .await?;
     let Some(user) = user else {
+        state.rate_limiter.sign_in_failed(&address, &account);
         let page = login_form(&req, &session, email, Some(t.sign_in_failed), None)?;
         return pages::render(StatusCode::UNAUTHORIZED, &page);
     };
