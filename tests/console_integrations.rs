@@ -513,3 +513,34 @@ async fn https_deployment_marks_cookie_secure() {
         Some("max-age=31536000")
     );
 }
+
+#[actix_web::test]
+async fn removed_secrets_leave_no_copy_in_database_files() {
+    let app = TestApp::spawn().await;
+    let tenant = app.tenant("Legacy", "2020-02-02");
+    app.user(&tenant, "admin@legacy.test", Role::Administrator);
+    let mut browser = app.browser();
+    browser.sign_in("admin@legacy.test", PASSWORD).await;
+    create_application(&mut browser, "Old SIEM", &["users:read"]).await;
+    let sealed: Vec<Option<Vec<u8>>> = applications::table
+        .select(applications::viewable_secret_sealed)
+        .load(&mut app.pool().get().unwrap())
+        .unwrap();
+    let sealed = sealed[0]
+        .clone()
+        .expect("a legacy tenant keeps a viewable copy");
+
+    let csrf = browser.csrf().await;
+    let enabled = browser
+        .post_form(
+            "/settings/integrations/improved-security",
+            &[("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(enabled.status, StatusCode::SEE_OTHER);
+    for path in app.data_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let found = bytes.windows(sealed.len()).any(|w| w == sealed.as_slice());
+        assert!(!found, "{} still holds the sealed secret", path.display());
+    }
+}

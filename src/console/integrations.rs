@@ -445,7 +445,9 @@ pub async fn regenerate(
     let actor = admin.admin.clone();
     let id = application.id.clone();
     let credentials = db::run(&state.pool, move |conn| {
-        applications::regenerate_secret(conn, &kek, &actor, &id)
+        let credentials = applications::regenerate_secret(conn, &kek, &actor, &id)?;
+        db::flush_deleted_rows(conn);
+        Ok(credentials)
     })
     .await
     .map_err(|err| storage_error(err, admin.lang()))?;
@@ -522,7 +524,9 @@ pub async fn enable_improved_security(
         .check_csrf(FormFields::parse(&body).get("csrf_token"))?;
     let actor = admin.admin.actor().clone();
     let changed = db::run(&state.pool, move |conn| {
-        tenants::enable_improved_security(conn, &actor, crate::clock::now())
+        let changed = tenants::enable_improved_security(conn, &actor, crate::clock::now())?;
+        db::flush_deleted_rows(conn);
+        Ok::<_, ConsoleError>(changed)
     })
     .await?;
     if changed {

@@ -46,13 +46,15 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         // WAL lets readers proceed during a write; foreign keys are off by
         // default in SQLite and must be enabled on every connection.
-        // The busy timeout comes first: switching to WAL takes a lock that
+        // secure_delete overwrites deleted rows, so a removed secret does
+        // not linger in free pages. The busy timeout comes first: switching to WAL takes a lock that
         // other connections of a starting pool may hold for a moment.
         conn.batch_execute(&format!(
             "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;"
+             PRAGMA foreign_keys = ON;
+             PRAGMA secure_delete = ON;"
         ))
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -109,6 +111,24 @@ where
     E: From<diesel::result::Error>,
 {
     conn.immediate_transaction(work)
+}
+
+/// Copies the write-ahead log into the database file and truncates it, so
+/// that rows just deleted (with secure_delete, which zeroes them in the
+/// database file) leave no copy in the log either. Readers that still need
+/// old pages can keep the log from being emptied; that is logged, not fatal.
+pub fn flush_deleted_rows(conn: &mut DbConnection) {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Checkpoint {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        busy: i32,
+    }
+    match diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").get_result::<Checkpoint>(conn) {
+        Ok(result) if result.busy == 0 => {}
+        Ok(_) => tracing::warn!("write-ahead log not emptied: a reader still uses it"),
+        Err(err) => tracing::warn!(error = %err, "write-ahead log checkpoint failed"),
+    }
 }
 
 /// Returns true when the database answers a trivial query.
