@@ -102,10 +102,17 @@ async fn browser_adds_application_and_reads_secret_once() {
     browser.quit().await;
 }
 
-/// Asserts that the browser shows `expected_path` on the server under test,
-/// and otherwise reports the page's text and the server log.
+/// Asserts that the browser shows `expected_path` on the server under test
+/// within ten seconds, and otherwise reports the page's text and the server log.
 async fn assert_path(browser: &Browser, server: &TestServer, expected_path: &str) {
-    let path = current_path(browser, server).await;
+    // A click returns before the navigation it starts has finished; on a
+    // loaded machine the old page can still be current for a moment.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut path = current_path(browser, server).await;
+    while path != expected_path && std::time::Instant::now() < deadline {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        path = current_path(browser, server).await;
+    }
     if path != expected_path {
         panic!(
             "expected the browser at {expected_path}, but it is at {path}\n{}\n--- server log ---\n{}",
