@@ -20,7 +20,7 @@ use aurora_console::seed::{self, SeedOptions};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::support::{Browser, PASSWORD, Response, TestApp};
+use crate::support::{Browser, PASSWORD, Response, TestApp, create_application};
 
 const LIST_PAGES: [&str; 6] = [
     "/devices",
@@ -33,6 +33,7 @@ const LIST_PAGES: [&str; 6] = [
 
 const SHA_A: &str = "ed01ebfbc9eb5bbea545af4d01bf5f1071661840480439c6e5babe8e080e41aa";
 const SHA_B: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const SHA_C: &str = "5f4dcc3b5aa765d61d8327deb882cf995f4dcc3b5aa765d61d8327deb882cf99";
 
 /// Returns a moment five days ago, the reference time of a test's rows.
 fn base_time() -> i64 {
@@ -652,6 +653,8 @@ async fn global_list_tabs_split_the_lists() {
     let tenant = app.tenant("Lists", "2024-01-01");
     let now = base_time();
     let mut browser = sign_in(&app, &tenant, "admin@lists.test", Role::Administrator).await;
+    let connector =
+        create_application(&mut browser, "SOAR connector", &["globallists:write"]).await;
     let empty_safe = get_ok(&mut browser, "/global-list?list=safe").await;
     assert_eq!(
         empty_safe.text_of("empty"),
@@ -688,8 +691,22 @@ async fn global_list_tabs_split_the_lists() {
                 category: Some("Admin Tool".into()),
                 file_name: Some("psexec.exe".into()),
             },
-            "6f1e7a52-3d4b-4c5a-9e8f-0a1b2c3d4e5f",
+            &connector.application_id,
             now,
+        )
+        .unwrap();
+        global_list::add(
+            &mut conn,
+            &tenant,
+            NewEntry {
+                list_type: ListType::GlobalSafe,
+                sha256: SHA_C.to_owned(),
+                reason: "Signed internal build".into(),
+                category: Some("InternalApplication".into()),
+                file_name: Some("build_agent.exe".into()),
+            },
+            "6f1e7a52-3d4b-4c5a-9e8f-0a1b2c3d4e5f",
+            now - 60,
         )
         .unwrap();
     }
@@ -710,7 +727,14 @@ async fn global_list_tabs_split_the_lists() {
     assert!(safe.body.contains(&SHA_B.to_ascii_uppercase()));
     assert!(safe.body.contains("psexec.exe"));
     assert!(safe.body.contains("Admin tool"));
-    assert!(safe.body.contains("6f1e7a52-3d4b-4c5a-9e8f-0a1b2c3d4e5f"));
+    assert!(safe.body.contains("<td>SOAR connector</td>"));
+    assert!(safe.body.contains("Internal application"));
+    // An id that is no longer a user or application of the tenant is shown as stored.
+    assert!(
+        safe.body
+            .contains("<td>6f1e7a52-3d4b-4c5a-9e8f-0a1b2c3d4e5f</td>")
+    );
+    assert_before(&safe.body, "psexec.exe", "build_agent.exe");
     assert!(!safe.body.contains("dropper.exe"));
     assert!(
         safe.body

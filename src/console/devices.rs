@@ -1,6 +1,6 @@
 //! Devices: the tenant's endpoints, most recently registered first, and one
 //! device with its zones and the threats found on it. Every signed-in user
-//! may read them; the tenant always comes from the session.
+//! may read them, and the tenant always comes from the session.
 
 use std::collections::HashMap;
 

@@ -57,8 +57,9 @@ fn requested_list(query: &str) -> ListType {
     }
 }
 
-/// Names who added each entry. The stored id is a user's or an
-/// application's; one the tenant no longer has is shown as stored.
+/// Maps the stored adder ids of `entries`, each a user's or an
+/// application's, to an e-mail address or an application name. An id the
+/// tenant no longer has is left out, so the page shows it as stored.
 fn adders(
     conn: &mut DbConnection,
     tenant_id: &str,

@@ -1,6 +1,9 @@
 //! The server-rendered console: sign-in, dashboard, Settings > Integrations,
 //! Settings > Users, and the public pages of invitation links. Handlers parse the form, rely on the session extractors for
 //! authorization, call one domain function and render one template.
+//!
+//! Devices, Zones, Policies, Global List and Threats are read-only pages that
+//! every signed-in user may open. They read the tenant from the session only.
 
 pub mod assets;
 pub mod auth;
