@@ -117,11 +117,7 @@ pub enum CliError {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve { bind } => serve(bind.as_deref(), cli.data_dir, false),
-        Command::Demo { bind } => serve(
-            bind.as_deref(),
-            Some(cli.data_dir.unwrap_or_else(|| "./data".into())),
-            true,
-        ),
+        Command::Demo { bind } => serve(bind.as_deref(), cli.data_dir, true),
         Command::Tenant {
             command: TenantCommand::Create { name, created_at },
         } => {

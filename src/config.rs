@@ -65,7 +65,7 @@ impl Config {
             .map(Path::to_path_buf)
             .or_else(|| env("AURORA_DATA_DIR").map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-        std::fs::create_dir_all(&data_dir).map_err(|source| ConfigError::DataDir {
+        create_private_dir(&data_dir).map_err(|source| ConfigError::DataDir {
             path: data_dir.display().to_string(),
             source,
         })?;
@@ -99,14 +99,44 @@ impl Config {
             ));
         }
         if let Some(path) = env("AURORA_KEK_FILE") {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|source| ConfigError::KeyFile { path, source })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::KeyFile {
+                path: path.clone(),
+                source,
+            })?;
+            crate::domain::secrets::check_private(Path::new(&path))?;
             return Ok((KeyEncryptionKey::from_base64(&text)?, KeySource::File));
         }
         Ok(KeyEncryptionKey::load_or_create(
             &self.data_dir.join(KEY_FILE),
         )?)
     }
+}
+
+/// Creates the data directory readable by its owner only (mode 0700 on
+/// Unix), since SQLite creates its files readable by everyone. An existing
+/// directory is left as it is, with a warning when others can read it.
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if path.is_dir() {
+            let mode = std::fs::metadata(path)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    data_dir = %path.display(),
+                    mode = format!("{:o}", mode & 0o777),
+                    "the data directory is readable by other users; restrict it with chmod 700"
+                );
+            }
+            return Ok(());
+        }
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(path)
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(path)
 }
 
 fn env(name: &str) -> Option<String> {

@@ -148,7 +148,7 @@ async fn invalid_form_keeps_values_and_names_problem() {
     let (_, mut browser) = app.signed_in_admin("admin@acme.test").await;
     create_application(&mut browser, "Existing", &["users:read"]).await;
     let too_long = "x".repeat(65);
-    let cases: [(&str, &[&str], &str, &str); 5] = [
+    let cases: [(&str, &[&str], &str, &str); 8] = [
         ("   ", &["zones:write"], "name-error", "Enter a name."),
         (
             &too_long,
@@ -160,7 +160,25 @@ async fn invalid_form_keeps_values_and_names_problem() {
             "Tab\there",
             &["zones:write"],
             "name-error",
-            "The name cannot contain control characters",
+            "The name cannot contain invisible or control characters",
+        ),
+        (
+            "Existing\u{200b}",
+            &["zones:write"],
+            "name-error",
+            "The name cannot contain invisible or control characters",
+        ),
+        (
+            "evil\u{202e}gnp.exe",
+            &["zones:write"],
+            "name-error",
+            "The name cannot contain invisible or control characters",
+        ),
+        (
+            "\u{feff}Boom",
+            &["zones:write"],
+            "name-error",
+            "The name cannot contain invisible or control characters",
         ),
         (
             "EXISTING",

@@ -14,6 +14,7 @@ mod api_token;
 mod api_users;
 mod api_users_write;
 mod api_zones;
+mod cli_config;
 mod console_access;
 mod console_integrations;
 mod console_sign_in;

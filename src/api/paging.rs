@@ -44,8 +44,8 @@ impl PageRequest {
             .and_then(|text| text.trim().parse::<i64>().ok())
             .filter(|n| *n >= 1)
             .unwrap_or(1);
-        let size = match size_text.map(|text| text.trim().parse::<i64>()) {
-            None | Some(Err(_)) => limits.default_size,
+        let size = match size_text.map(|text| parse_size(&text)) {
+            None | Some(Err(())) => limits.default_size,
             Some(Ok(size)) if size < 1 || size > limits.max_size => {
                 return Err(ApiError::BadRequest(format!(
                     "The page size requested is not supported. page_size must be between 1 and {}.",
@@ -56,6 +56,22 @@ impl PageRequest {
         };
         Ok(PageRequest { number, size })
     }
+}
+
+/// Reads a page size. A number too large for i64 reads as i64::MAX, so it
+/// gets the "not supported" answer like any other oversize request rather
+/// than quietly becoming the default.
+fn parse_size(text: &str) -> Result<i64, ()> {
+    let text = text.trim();
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(());
+    }
+    Ok(text.parse::<i64>().unwrap_or(if text.starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    }))
 }
 
 #[derive(Debug, Serialize)]
@@ -126,7 +142,12 @@ mod tests {
 
     #[test]
     fn zero_and_oversize_page_sizes_are_rejected() {
-        for query in ["page_size=0", "page_size=201", "page_size=-5"] {
+        for query in [
+            "page_size=0",
+            "page_size=201",
+            "page_size=-5",
+            "page_size=99999999999999999999",
+        ] {
             let err = PageRequest::parse(query, LIMITS).unwrap_err();
             assert!(
                 err.to_string()

@@ -57,7 +57,7 @@ impl Draft {
             problems.name = Some(NameProblem::Empty);
         } else if length > NAME_MAX_CHARS {
             problems.name = Some(NameProblem::TooLong);
-        } else if name.chars().any(char::is_control) {
+        } else if name.chars().any(is_hidden_character) {
             problems.name = Some(NameProblem::NotPrintable);
         }
 
@@ -85,6 +85,27 @@ impl Draft {
     pub fn privileges(&self) -> &PrivilegeSet {
         &self.privileges
     }
+}
+
+/// Characters a name may not contain because they do not show, or change
+/// how the rest shows: controls, zero-width and bidirectional formatting
+/// characters (which let "evil\u{202e}gnp.exe" display as "evilexe.png"),
+/// line and paragraph separators, the byte-order mark, and U+FFFD, which
+/// stands for bytes that were not valid UTF-8.
+fn is_hidden_character(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFD}'
+        )
 }
 
 fn normalize_name(name: &str) -> String {

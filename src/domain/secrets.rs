@@ -246,8 +246,9 @@ fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Refuses a key file that users other than its owner can read or write.
 #[cfg(unix)]
-fn check_private(path: &Path) -> Result<(), KeyError> {
+pub fn check_private(path: &Path) -> Result<(), KeyError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = fs::metadata(path)
         .map_err(|source| KeyError::Read {
@@ -266,7 +267,7 @@ fn check_private(path: &Path) -> Result<(), KeyError> {
 }
 
 #[cfg(not(unix))]
-fn check_private(_: &Path) -> Result<(), KeyError> {
+pub fn check_private(_: &Path) -> Result<(), KeyError> {
     Ok(())
 }
 
