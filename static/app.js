@@ -1,13 +1,25 @@
 // Copy buttons: <button class="copy" data-copy="ELEMENT_ID" data-copied="LABEL">.
 // Loaded from the same origin, because the Content-Security-Policy forbids inline scripts.
+// Where the clipboard API is missing (plain http on another host than localhost) or
+// refused, the text is selected instead and the button says to copy it by hand.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("button.copy");
   if (!button) { return; }
   var source = document.getElementById(button.dataset.copy);
-  if (!source || !navigator.clipboard) { return; }
+  if (!source) { return; }
   var label = button.textContent;
+  function show(text) {
+    button.textContent = text;
+    setTimeout(function () { button.textContent = label; }, 4000);
+  }
+  function selectInstead() {
+    var details = source.closest("details");
+    if (details) { details.open = true; }
+    window.getSelection().selectAllChildren(source);
+    show(document.body.dataset.copyFailed || label);
+  }
+  if (!navigator.clipboard) { selectInstead(); return; }
   navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-    button.textContent = button.dataset.copied || label;
-    setTimeout(function () { button.textContent = label; }, 2000);
-  });
+    show(button.dataset.copied || label);
+  }, selectInstead);
 });
