@@ -3,6 +3,7 @@
 
 mod support;
 
+mod api_connector_quirks;
 mod api_devices;
 mod api_global_list;
 mod api_memory_protection;

@@ -72,8 +72,17 @@ def expect(condition, message):
 
 def exercise(check):
     api = check.api
-    devices = check.call("get_devices", 200, api.get_devices)
+    # Pages of 7 make cyapi fetch the fleet as many pages, in shuffled order
+    # on 20 threads; every device must arrive exactly once.
+    devices = check.call("get_devices", 200, lambda: api.get_devices(limit=7))
     expect(isinstance(devices, list) and devices, f"get_devices returned {devices!r}")
+    total = api.s.get(api.baseURL + "devices/v2?page_size=1").json()["total_number_of_items"]
+    ids = [found["id"] for found in devices]
+    expect(
+        len(ids) == total and len(set(ids)) == total,
+        f"get_devices returned {len(ids)} devices ({len(set(ids))} distinct), expected {total}",
+    )
+    print(f"get_devices: {total} devices over {-(-total // 7)} pages, each once")
     device = devices[0]
     detail = check.call("get_device", 200, api.get_device, device["id"])
     expect(detail.get("id") == device["id"], f"get_device returned {detail!r}")

@@ -162,6 +162,11 @@ async fn cyapi_client_manages_devices_zones_policies() {
         stdout.contains("all resource calls succeeded"),
         "cyapi_resources.py exited 0 without its closing line\n{report}"
     );
+    // The tenant is seeded with 60 devices: 9 pages of 7, fetched shuffled.
+    assert!(
+        stdout.contains("get_devices: 60 devices over 9 pages, each once"),
+        "cyapi did not read every device exactly once\n{report}"
+    );
     let secret = fs::read_to_string(&secret_path)
         .unwrap_or_else(|error| panic!("failed to read the secret file: {error}\n{report}"));
     assert!(
