@@ -97,6 +97,27 @@ def exercise(check):
     expect(policies, "the seeded tenant has no policies")
     check.call("get_policy", 200, api.get_policy, policies[0]["id"])
 
+    extended = check.call("get_devices_extended", 200, lambda: api.get_devices_extended(limit=7))
+    expect(
+        sorted(d["id"] for d in extended) == sorted(ids),
+        f"get_devices_extended returned {len(extended)} devices, expected the same {total}",
+    )
+    some_ids = ids[:3]
+    bulk = check.call("get_bulk_device", 200, api.get_bulk_device, some_ids)
+    expect(sorted(d["id"] for d in bulk) == sorted(some_ids), f"get_bulk_device returned {bulk!r}")
+    bulk = check.call("get_bulk_zone", 200, api.get_bulk_zone, [z["id"] for z in zones[:2]])
+    expect(len(bulk) == min(2, len(zones)), f"get_bulk_zone returned {bulk!r}")
+    bulk = check.call("get_bulk_policy", 200, api.get_bulk_policy, [p["id"] for p in policies[:2]])
+    expect(len(bulk) == min(2, len(policies)), f"get_bulk_policy returned {bulk!r}")
+    spare = [
+        check.call("create_device_policy", 201, api.create_device_policy, f"cyapi spare {n}")["policy_id"]
+        for n in (1, 2)
+    ]
+    check.call("delete_policies", 200, api.delete_policies, spare)
+    for spare_id in spare:
+        gone = api.get_policy(spare_id)
+        expect(gone.status_code == 404, f"policy {spare_id} still answers {gone.status_code}")
+
     created = check.call("create_device_policy", 201, api.create_device_policy, "cyapi policy")
     policy_id = created["policy_id"]
     policy = check.call("get_policy (new)", 200, api.get_policy, policy_id)
