@@ -1,7 +1,7 @@
 // Copy buttons: <button class="copy" data-copy="ELEMENT_ID" data-copied="LABEL">.
 // Loaded from the same origin, because the Content-Security-Policy forbids inline scripts.
 // Where the clipboard API is missing (plain http on another host than localhost) or
-// refused, the text is selected instead and the button says to copy it by hand.
+// refused, the text is selected instead and the button label asks to copy it by hand.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("button.copy");
   if (!button) { return; }

@@ -213,7 +213,7 @@ impl RateLimiter {
     }
 
     /// Counts a request whose bearer token was unknown or expired; past the
-    /// limit, returns the 429 to answer instead of the 401.
+    /// limit, returns the 429 to send instead of the 401.
     pub fn bad_token(&self, address: &str) -> Result<(), ApiError> {
         self.hit(
             Counter::AddressBadTokens,

@@ -131,7 +131,7 @@ pub fn flush_deleted_rows(conn: &mut DbConnection) {
     }
 }
 
-/// Returns true when the database answers a trivial query.
+/// Returns true when the database responds to a trivial query.
 pub fn is_ready(conn: &mut DbConnection) -> bool {
     conn.batch_execute("SELECT 1").is_ok()
 }
