@@ -164,6 +164,14 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
     if api::is_api_path(req.path()) {
+        let allowed = api::methods_for_path(req.path());
+        if !allowed.is_empty() {
+            return HttpResponse::MethodNotAllowed()
+                .insert_header(("Allow", allowed.join(", ")))
+                .json(serde_json::json!({
+                    "message": format!("Method {} is not allowed here; use {}", req.method(), allowed.join(" or "))
+                }));
+        }
         return HttpResponse::NotFound().json(serde_json::json!({ "message": "Not found" }));
     }
     console::error::ConsoleError::NotFound(Lang::of_request(&req)).error_response_page()

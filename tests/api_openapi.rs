@@ -17,3 +17,19 @@ async fn openapi_document_is_served() {
         "listUsers"
     );
 }
+
+#[actix_web::test]
+async fn wrong_method_on_api_path_names_the_right_one() {
+    let app = TestApp::spawn().await;
+    let mut browser = app.browser();
+    let response = browser.get("/auth/v2/token").await;
+    assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.header("allow"), Some("POST"));
+    assert_eq!(
+        response.json()["message"],
+        "Method GET is not allowed here; use POST"
+    );
+    let unknown = browser.get("/users/v2/someone/unknown-action").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json()["message"], "Not found");
+}

@@ -40,6 +40,19 @@ pub fn is_api_path(path: &str) -> bool {
         .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
 }
 
+/// The methods (upper-case) that the API serves on `path`, for a 405 that
+/// tells a client which method it should have used.
+pub fn methods_for_path(path: &str) -> Vec<String> {
+    let mut methods: Vec<String> = ENDPOINTS
+        .iter()
+        .filter(|(_, pattern)| actix_web::dev::ResourceDef::new(*pattern).is_match(path))
+        .map(|(method, _)| method.to_uppercase())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    methods
+}
+
 /// Declares the API's routes once, producing both [`routes`], which
 /// registers them, and [`ENDPOINTS`], which the OpenAPI description is
 /// checked against.
