@@ -1,10 +1,10 @@
 //! `/globallists/v2`: the tenant's GlobalQuarantine and GlobalSafe lists.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::body::{self, empty_ok};
 use super::caller::ApiCaller;
 use super::error::ApiError;
 use super::filters;
@@ -20,9 +20,6 @@ const LIMITS: PageLimits = PageLimits {
     default_size: 10,
     max_size: 200,
 };
-
-/// Largest request body read, far above any real add or remove request.
-const MAX_BODY_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, Serialize)]
 pub struct EntryJson {
@@ -125,7 +122,7 @@ pub async fn add(
         sha256 = %sha256,
         "global list entry added"
     );
-    Ok(HttpResponse::Ok().finish())
+    Ok(empty_ok())
 }
 
 /// Removes a hash from a list, named in a JSON body as clients send it.
@@ -151,7 +148,7 @@ pub async fn remove(
         sha256 = %logged_sha256,
         "global list entry removed"
     );
-    Ok(HttpResponse::Ok().finish())
+    Ok(empty_ok())
 }
 
 fn list_type_of_query(query_string: &str) -> Result<ListType, ApiError> {
@@ -173,16 +170,8 @@ fn list_type_of_body(body: &Map<String, Value>) -> Result<ListType, ApiError> {
 /// Reads the whole body as a JSON object, whatever its content type,
 /// because clients send these bodies with DELETE too, some without a
 /// content type.
-async fn read_object(mut payload: web::Payload) -> Result<Map<String, Value>, ApiError> {
-    let mut bytes = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|_| ApiError::BadRequest("The request body could not be read".into()))?;
-        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ApiError::PayloadTooLarge(MAX_BODY_BYTES));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+async fn read_object(payload: web::Payload) -> Result<Map<String, Value>, ApiError> {
+    let bytes = body::read_limited(payload).await?;
     match serde_json::from_slice(&bytes) {
         Ok(Value::Object(fields)) => Ok(fields),
         _ => Err(ApiError::BadRequest(

@@ -5,6 +5,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::body;
 use super::caller::ApiCaller;
 use super::error::ApiError;
 use crate::domain::invitations::{self, LinkKind};
@@ -34,7 +35,7 @@ async fn request_link(
         kind = ?kind,
         "user link created through the API"
     );
-    Ok(HttpResponse::Ok().finish())
+    Ok(body::empty_ok())
 }
 
 pub async fn invite(

@@ -121,7 +121,7 @@ pub async fn update(
         %user_id,
         "user updated through the API"
     );
-    Ok(HttpResponse::Ok().finish())
+    Ok(body::empty_ok())
 }
 
 pub async fn delete(
@@ -144,5 +144,5 @@ pub async fn delete(
         %user_id,
         "user deleted through the API"
     );
-    Ok(HttpResponse::Ok().finish())
+    Ok(body::empty_ok())
 }

@@ -176,9 +176,9 @@ async fn cyapi_client_manages_devices_zones_policies() {
 }
 
 /// What a compatibility script printed, and a report for failure messages.
-struct ScriptRun {
-    stdout: String,
-    report: String,
+pub(super) struct ScriptRun {
+    pub stdout: String,
+    pub report: String,
 }
 
 /// Runs `script` against `server` with the Administrator's credentials and
@@ -189,6 +189,17 @@ async fn run_script(
     script: &str,
     scratch_dir: &Path,
     secret_path: &Path,
+) -> ScriptRun {
+    run_script_within(server, script, scratch_dir, secret_path, SCRIPT_TIMEOUT).await
+}
+
+/// Runs `script` like [`run_script`], allowing it `timeout`.
+pub(super) async fn run_script_within(
+    server: &TestServer,
+    script: &str,
+    scratch_dir: &Path,
+    secret_path: &Path,
+    timeout: Duration,
 ) -> ScriptRun {
     let name = Path::new(script)
         .file_name()
@@ -216,7 +227,7 @@ async fn run_script(
                  `pip install cyapi==1.0.20`"
             )
         });
-    let exit_status = wait_with_timeout(&mut child, SCRIPT_TIMEOUT).await;
+    let exit_status = wait_with_timeout(&mut child, timeout).await;
 
     let stdout = read_lossy(&stdout_path);
     let report = format!(
@@ -225,7 +236,7 @@ async fn run_script(
         server.log()
     );
     let Some(exit_status) = exit_status else {
-        panic!("{name} was killed after running for {SCRIPT_TIMEOUT:?}\n{report}");
+        panic!("{name} was killed after running for {timeout:?}\n{report}");
     };
     assert!(
         exit_status.success(),
@@ -276,7 +287,7 @@ fn files_under(root: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+pub(super) fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty()
         && haystack
             .windows(needle.len())
@@ -288,7 +299,7 @@ fn create_file(path: &Path) -> File {
         .unwrap_or_else(|error| panic!("failed to create {}: {error}", path.display()))
 }
 
-fn read_bytes(path: &Path) -> Vec<u8> {
+pub(super) fn read_bytes(path: &Path) -> Vec<u8> {
     fs::read(path).unwrap_or_else(|error| panic!("failed to read {}: {error}", path.display()))
 }
 

@@ -4,12 +4,11 @@
 //! `tests/compat/cyapi_threats.py`. Then checks that the application secret
 //! appears in neither the server's log nor any file of its data directory.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::ErrorKind;
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use super::cyapi::{ScriptRun, contains_bytes, read_bytes, run_script_within};
 use super::server::TestServer;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/compat/cyapi_threats.py");
@@ -31,43 +30,14 @@ async fn cyapi_client_reads_threats_and_edits_global_lists() {
         .tempdir()
         .unwrap_or_else(|error| panic!("failed to create a temporary directory: {error}"));
     let secret_path = scratch_dir.path().join("application-secret");
-    let stdout_path = scratch_dir.path().join("script-stdout.txt");
-    let stderr_path = scratch_dir.path().join("script-stderr.txt");
-
-    // The password and the secret travel through the environment and a file,
-    // never through the command line, where other users could read them.
-    let mut child = Command::new("python3")
-        .arg(SCRIPT)
-        .env("AURORA_BASE_URL", server.base_url())
-        .env("AURORA_ADMIN_EMAIL", server.admin_email())
-        .env("AURORA_ADMIN_PASSWORD", server.admin_password())
-        .env("AURORA_SECRET_OUT", &secret_path)
-        .env("PYTHONUNBUFFERED", "1")
-        .stdin(Stdio::null())
-        .stdout(create_file(&stdout_path))
-        .stderr(create_file(&stderr_path))
-        .spawn()
-        .unwrap_or_else(|error| {
-            panic!(
-                "failed to start python3: {error}; install Python 3 with \
-                 `pip install cyapi==1.0.20`"
-            )
-        });
-    let exit_status = wait_with_timeout(&mut child, SCRIPT_TIMEOUT).await;
-
-    let stdout = read_lossy(&stdout_path);
-    let report = format!(
-        "--- script stdout ---\n{stdout}\n--- script stderr ---\n{}\n--- server log ---\n{}",
-        read_lossy(&stderr_path),
-        server.log()
-    );
-    let Some(exit_status) = exit_status else {
-        panic!("cyapi_threats.py was killed after running for {SCRIPT_TIMEOUT:?}\n{report}");
-    };
-    assert!(
-        exit_status.success(),
-        "cyapi_threats.py exited with {exit_status}\n{report}"
-    );
+    let ScriptRun { stdout, report } = run_script_within(
+        &server,
+        SCRIPT,
+        scratch_dir.path(),
+        &secret_path,
+        SCRIPT_TIMEOUT,
+    )
+    .await;
     for step in [
         "get_global_list('quarantine'):",
         "get_global_list('safe'):",
@@ -112,45 +82,4 @@ async fn cyapi_client_reads_threats_and_edits_global_lists() {
             path.display()
         );
     }
-}
-
-/// Waits for `child` to exit. Kills it and returns `None` once `timeout` has
-/// passed.
-async fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        let exit_status = child
-            .try_wait()
-            .unwrap_or_else(|error| panic!("failed to poll python3: {error}"));
-        if exit_status.is_some() {
-            return exit_status;
-        }
-        if Instant::now() >= deadline {
-            // The process may have exited in the meantime; the wait reaps it.
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty()
-        && haystack
-            .windows(needle.len())
-            .any(|window| window == needle)
-}
-
-fn create_file(path: &Path) -> File {
-    File::create(path)
-        .unwrap_or_else(|error| panic!("failed to create {}: {error}", path.display()))
-}
-
-fn read_bytes(path: &Path) -> Vec<u8> {
-    fs::read(path).unwrap_or_else(|error| panic!("failed to read {}: {error}", path.display()))
-}
-
-fn read_lossy(path: &Path) -> String {
-    String::from_utf8_lossy(&read_bytes(path)).into_owned()
 }
