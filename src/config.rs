@@ -145,7 +145,7 @@ fn env(name: &str) -> Option<String> {
         .filter(|value| !value.trim().is_empty())
 }
 
-/// The defaults of [`Limits`], each replaceable by an environment variable.
+/// Reads [`Limits`]: the defaults, each replaceable by an environment variable.
 fn rate_limits_from_env() -> Result<Limits, ConfigError> {
     let mut limits = Limits::default();
     let fields: [(&'static str, &mut u32); 5] = [

@@ -33,8 +33,8 @@ impl Lang {
         }
     }
 
-    /// The user's choice (cookie), else the best match of `Accept-Language`,
-    /// else English.
+    /// Picks the user's choice (cookie), else the best match of
+    /// `Accept-Language`, else English.
     pub fn of_request(req: &HttpRequest) -> Lang {
         if let Some(lang) = req
             .cookie(LANGUAGE_COOKIE)

@@ -38,7 +38,7 @@ impl ApiCaller {
         }
     }
 
-    /// Passes when the caller holds any of `scopes` (the public documentation
+    /// Passes when the caller has any of `scopes` (the public documentation
     /// names two scopes for some endpoints, and either is accepted).
     pub fn require(&self, scopes: &[&str]) -> Result<(), ApiError> {
         if scopes.iter().any(|scope| self.0.scopes.contains(scope)) {

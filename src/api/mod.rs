@@ -22,7 +22,7 @@ pub mod zones;
 
 use actix_web::web;
 
-/// Path prefixes served by the API; unknown paths under them answer JSON.
+/// Path prefixes served by the API. Unknown paths under them get JSON errors.
 pub const PREFIXES: [&str; 8] = [
     "/auth/v2",
     "/users/v2",

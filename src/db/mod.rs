@@ -102,7 +102,7 @@ where
 /// Runs `work` in a transaction that takes the write lock at its first
 /// statement. A deferred SQLite transaction that reads before it writes
 /// fails at once with "database is locked" when another connection commits
-/// in between, and no busy timeout helps it; starting with the lock makes
+/// in between, and no busy timeout helps it. Starting with the lock makes
 /// such transactions wait their turn instead. Use it for every transaction
 /// that writes.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>

@@ -174,7 +174,7 @@ pub fn exchange(
     })
 }
 
-/// The application's scopes, narrowed to `requested` when the client sent `scp`.
+/// Returns the application's scopes, narrowed to `requested` when the client sent `scp`.
 fn granted_scopes(
     privileges: &PrivilegeSet,
     requested: Option<&[String]>,
@@ -196,7 +196,7 @@ fn granted_scopes(
 }
 
 /// An authenticated API caller: the application, its tenant, and the scopes
-/// it holds right now.
+/// it has right now.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub application_id: String,

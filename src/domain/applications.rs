@@ -16,7 +16,7 @@ use crate::db::{DbConnection, StorageError, is_unique_violation};
 /// Custom applications a tenant may hold at once.
 pub const MAX_PER_TENANT: i64 = 10;
 
-/// Longest application name, in characters, after trimming.
+/// Maximum application name length, in characters, after trimming.
 pub const NAME_MAX_CHARS: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +147,7 @@ pub struct Application {
 }
 
 impl Application {
-    /// The secret in clear, for tenants without improved security only.
+    /// Opens the viewable secret; `None` for tenants with improved security.
     pub fn viewable_secret(&self, kek: &KeyEncryptionKey) -> Option<ApplicationSecret> {
         let sealed = self.viewable_secret_sealed.as_deref()?;
         kek.open_secret(&self.binding(), sealed)
@@ -214,7 +214,7 @@ macro_rules! application_columns {
     };
 }
 
-/// The tenant's applications, oldest first.
+/// Lists the tenant's applications, oldest first.
 pub fn list(conn: &mut DbConnection, tenant_id: &str) -> Result<Vec<Application>, StorageError> {
     let rows: Vec<ApplicationRow> = applications::table
         .left_join(users::table.on(applications::created_by.eq(users::id.nullable())))
@@ -244,7 +244,7 @@ pub fn find(
     Ok(row.map(from_row))
 }
 
-/// The id of the application a form id created, if any.
+/// Returns the id of the application a form id created, if any.
 pub fn created_by_form(
     conn: &mut DbConnection,
     tenant_id: &str,

@@ -1,6 +1,6 @@
 //! The client-signed auth token (a JWT) that an application trades for an
 //! access token: parsing, signature and claim checks. Each failure names the
-//! check that failed, because clients cannot fix what they are not told.
+//! check that failed, because a client can fix only what its message names.
 
 use hmac::{KeyInit, Mac};
 use serde_json::Value;
@@ -10,7 +10,7 @@ use crate::crypto;
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
-/// Longest auth-token lifetime (`exp - iat`) the server accepts, in seconds.
+/// Maximum auth-token lifetime (`exp - iat`) the server accepts, in seconds.
 pub const MAX_LIFETIME_SECONDS: i64 = 1800;
 
 /// Clock difference tolerated between the client and this server, in seconds.
@@ -67,7 +67,7 @@ impl TokenProblem {
         }
     }
 
-    /// The message returned to the client. Every rejection that ends in 401
+    /// Returns the message sent to the client. Every rejection that ends in 401
     /// starts with "Unauthorized", which some connectors look for.
     pub fn message(&self) -> String {
         match self {
@@ -184,7 +184,7 @@ impl UnverifiedToken {
             return Err(TokenProblem::Algorithm(truncated(alg)));
         }
         // Extensions marked critical must be understood or the token
-        // refused (RFC 7515, section 4.1.11); this server knows none.
+        // refused (RFC 7515, section 4.1.11); this server supports none.
         if header.get("crit").is_some() {
             return Err(TokenProblem::UnsupportedCriticalHeader);
         }

@@ -207,7 +207,7 @@ impl PrivilegeSet {
         self.0.iter().copied()
     }
 
-    /// Every scope these privileges grant.
+    /// Returns every scope these privileges grant.
     pub fn scopes(&self) -> ScopeSet {
         ScopeSet(
             self.0
@@ -248,7 +248,7 @@ impl ScopeSet {
     }
 }
 
-/// The canonical spelling of `scope` if some grid cell grants it.
+/// Returns the canonical spelling of `scope` if some grid cell grants it.
 pub fn known_scope(scope: &str) -> Option<&'static str> {
     GRID.iter()
         .flat_map(|row| row.cells.iter().flatten())
@@ -256,8 +256,8 @@ pub fn known_scope(scope: &str) -> Option<&'static str> {
         .find(|known| known.eq_ignore_ascii_case(scope.trim()))
 }
 
-/// The grid cell that grants `scope`, for error messages that tell the
-/// administrator which box to tick.
+/// Returns the grid cell that grants `scope`, for error messages that name
+/// the box the administrator should tick.
 pub fn privilege_granting(scope: &str) -> Option<Privilege> {
     GRID.iter().find_map(|row| {
         Level::ALL.into_iter().find_map(|level| {

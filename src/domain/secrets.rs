@@ -31,7 +31,7 @@ const NONCE_LEN: usize = 24;
 const SECRET_BYTES: usize = 64;
 const INVITATION_TOKEN_BYTES: usize = 32;
 
-/// Where the KEK came from, for the start-up log line.
+/// Origin of the KEK, for the start-up log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeySource {
     Environment,
@@ -280,7 +280,7 @@ impl ApplicationSecret {
         Self(crypto::random_token::<SECRET_BYTES>())
     }
 
-    /// The characters to show in the one-time dialog.
+    /// Returns the characters to show in the one-time dialog.
     pub fn expose(&self) -> &str {
         &self.0
     }

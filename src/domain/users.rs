@@ -26,7 +26,7 @@ impl Role {
         Role::ZoneManager,
     ];
 
-    /// The stored and command-line name.
+    /// Returns the stored and command-line name.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Administrator => "administrator",
@@ -47,7 +47,7 @@ impl Role {
         .find(|role| role.as_str().eq_ignore_ascii_case(text.trim()))
     }
 
-    /// The role GUID of the User API (`role_type`).
+    /// Returns the role GUID of the User API (`role_type`).
     pub fn api_role_type(self) -> &'static str {
         match self {
             Role::User => "00000000-0000-0000-0000-000000000001",
@@ -66,7 +66,7 @@ impl Role {
             .find(|role| role.api_role_type() == guid)
     }
 
-    /// The role name of the User API (`role_name`).
+    /// Returns the role name of the User API (`role_name`).
     pub fn api_role_name(self) -> &'static str {
         match self {
             Role::User => "User",
@@ -155,7 +155,7 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// A deliberately loose check: one `@` with text on both sides and no spaces.
+/// Checks loosely that `email` has one `@` with text on both sides and no spaces.
 pub fn is_plausible_email(email: &str) -> bool {
     let email = email.trim();
     match email.split_once('@') {
@@ -313,7 +313,7 @@ pub fn delete(conn: &mut DbConnection, user_id: &str) -> Result<(), StorageError
     Ok(())
 }
 
-/// One page of a tenant's users, newest first, and the tenant's total.
+/// Returns one page of a tenant's users, newest first, and the tenant's total.
 pub fn list_page(
     conn: &mut DbConnection,
     tenant_id: &str,
